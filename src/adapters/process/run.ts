@@ -1,0 +1,91 @@
+import { execa } from 'execa';
+import { log } from '../log.js';
+
+/** What one process call returned. Never an exception: a failure is data. */
+export type CommandResult = {
+  /** The exit code, or -1 when the process never ran, timed out or was cancelled. */
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** True when the command could not be started at all (for example the binary is missing). */
+  readonly notFound: boolean;
+  readonly timedOut: boolean;
+  readonly cancelled: boolean;
+  /** One line a person can read: the command and why it failed, empty when it succeeded. */
+  readonly failure: string;
+};
+
+export type RunOptions = {
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Text written to the process's standard input. */
+  readonly input?: string;
+  /** Default 60 s. Every call has a timeout so a hung tool never hangs the app. */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /** Called with each line of stdout/stderr as it arrives (for progress displays). */
+  readonly onLine?: (line: string) => void;
+  /** Do not log the arguments (they may hold a token or key). */
+  readonly secretArgs?: boolean;
+};
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * Runs a program without a shell. Resolves for every outcome (non-zero exit, timeout, cancel,
+ * missing binary) so callers branch on data and errors are mapped once, at the edge.
+ */
+export async function runCommand(file: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
+  const started = Date.now();
+  const shown = options.secretArgs ? `${file} …` : [file, ...args].join(' ');
+  const subprocess = execa(file, [...args], {
+    cwd: options.cwd,
+    env: options.env as Record<string, string> | undefined,
+    extendEnv: true,
+    input: options.input,
+    stdin: options.input === undefined ? 'ignore' : 'pipe',
+    timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    cancelSignal: options.signal,
+    forceKillAfterDelay: 2_000,
+    reject: false,
+    stripFinalNewline: false,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (options.onLine) {
+    const onLine = options.onLine;
+    const relay = (chunk: unknown) => {
+      for (const line of String(chunk).split('\n')) if (line.trim() !== '') onLine(line);
+    };
+    subprocess.stdout?.on('data', relay);
+    subprocess.stderr?.on('data', relay);
+  }
+  const r = await subprocess;
+  const notFound = (r as { code?: string }).code === 'ENOENT';
+  const cancelled = Boolean(r.isCanceled);
+  const timedOut = Boolean(r.timedOut);
+  const exitCode = typeof r.exitCode === 'number' && !timedOut && !cancelled ? r.exitCode : -1;
+  let failure = '';
+  if (notFound) failure = `${file}: command not found`;
+  else if (timedOut) failure = `${shown}: timed out after ${Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s`;
+  else if (cancelled) failure = `${shown}: cancelled`;
+  else if (exitCode !== 0) {
+    const lastLine = String(r.stderr ?? '').trim().split('\n').pop() ?? '';
+    failure = `${shown}: exit ${exitCode}${lastLine ? ` (${lastLine})` : ''}`;
+  }
+  log.debug('run', { cmd: shown, exitCode, ms: Date.now() - started, failure: failure || undefined });
+  return {
+    exitCode,
+    stdout: String(r.stdout ?? ''),
+    stderr: String(r.stderr ?? ''),
+    notFound,
+    timedOut,
+    cancelled,
+    failure,
+  };
+}
+
+/** Resolves true when `file` can be found on PATH (or is an existing path). */
+export async function commandExists(file: string): Promise<boolean> {
+  const r = await runCommand('sh', ['-c', 'command -v "$1"', 'sh', file], { timeoutMs: 5_000 });
+  return r.exitCode === 0;
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Fast tier: domain, engine, adapters with fakes, UI through ink-testing-library, and the
+// cluster-free scenario self-tests. The cluster tier has its own config (vitest.cluster.config.ts).
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.{ts,tsx}'],
+    exclude: ['test/cluster/**', 'node_modules/**'],
+    env: { FORCE_COLOR: '0', NO_COLOR: '1' },
+    setupFiles: ['test/setup.ts'],
+    testTimeout: 20_000,
+  },
+});
