@@ -11,7 +11,8 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
 
 const PEM = /-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g;
 const JWT = /\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g;
-const SECRET_FIELD = /("?(?:token|password|client-key-data|client-certificate-data|private[-_]?key|secret)"?\s*[:=]\s*)("?)[^\s",}]+/gi;
+const SECRET_FIELD =
+  /("?(?:token|password|client-key-data|client-certificate-data|private[-_]?key|secret)"?\s*[:=]\s*)("?)[^\s",}]+/gi;
 const BEARER = /(--token[= ]|Bearer\s+)\S+/gi;
 
 export function redact(text: string): string {

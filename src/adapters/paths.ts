@@ -39,7 +39,9 @@ export function packageRoot(): string {
 }
 
 export function scenariosDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.K8S_HARDEN_LAB_SCENARIOS ? path.resolve(env.K8S_HARDEN_LAB_SCENARIOS) : path.join(packageRoot(), 'scenarios');
+  return env.K8S_HARDEN_LAB_SCENARIOS
+    ? path.resolve(env.K8S_HARDEN_LAB_SCENARIOS)
+    : path.join(packageRoot(), 'scenarios');
 }
 
 export function labsDir(): string {

@@ -33,7 +33,13 @@ export type StepEvent =
   | { readonly type: 'start'; readonly step: string }
   | { readonly type: 'progress'; readonly step: string; readonly line: string }
   | { readonly type: 'done'; readonly step: string; readonly ms: number }
-  | { readonly type: 'fail'; readonly step: string; readonly ms: number; readonly command: string; readonly logFile?: string };
+  | {
+      readonly type: 'fail';
+      readonly step: string;
+      readonly ms: number;
+      readonly command: string;
+      readonly logFile?: string;
+    };
 
 export type CreateOptions = {
   readonly workers?: number;
@@ -66,7 +72,10 @@ export interface LabProvider {
   readonly cluster: string;
   available(): Promise<Availability>;
   create(options?: CreateOptions): Promise<LifecycleResult>;
-  delete(options?: { readonly onStep?: (event: StepEvent) => void; readonly signal?: AbortSignal }): Promise<LifecycleResult>;
+  delete(options?: {
+    readonly onStep?: (event: StepEvent) => void;
+    readonly signal?: AbortSignal;
+  }): Promise<LifecycleResult>;
   status(): Promise<LabStatus>;
   /** The app's own kubeconfig for this lab (never the user's ~/.kube/config). */
   kubeconfigPath(): string;

@@ -35,7 +35,11 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
  * Runs a program without a shell. Resolves for every outcome (non-zero exit, timeout, cancel,
  * missing binary) so callers branch on data and errors are mapped once, at the edge.
  */
-export async function runCommand(file: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
+export async function runCommand(
+  file: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<CommandResult> {
   const started = Date.now();
   const shown = options.secretArgs ? `${file} …` : [file, ...args].join(' ');
   const subprocess = execa(file, [...args], {
@@ -66,10 +70,15 @@ export async function runCommand(file: string, args: readonly string[], options:
   const exitCode = typeof r.exitCode === 'number' && !timedOut && !cancelled ? r.exitCode : -1;
   let failure = '';
   if (notFound) failure = `${file}: command not found`;
-  else if (timedOut) failure = `${shown}: timed out after ${Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s`;
+  else if (timedOut)
+    failure = `${shown}: timed out after ${Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s`;
   else if (cancelled) failure = `${shown}: cancelled`;
   else if (exitCode !== 0) {
-    const lastLine = String(r.stderr ?? '').trim().split('\n').pop() ?? '';
+    const lastLine =
+      String(r.stderr ?? '')
+        .trim()
+        .split('\n')
+        .pop() ?? '';
     failure = `${shown}: exit ${exitCode}${lastLine ? ` (${lastLine})` : ''}`;
   }
   log.debug('run', { cmd: shown, exitCode, ms: Date.now() - started, failure: failure || undefined });

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { HINT_LEVELS } from '../domain/checks.js';
+import { dataDir } from './paths.js';
+
+/** The attempt in progress for a scenario, kept between CLI calls (`start`, `hint`, `check`). */
+const attemptSchema = z.object({
+  startedAt: z.string(),
+  hints: z.array(z.object({ checkId: z.string(), level: z.enum(HINT_LEVELS) })),
+  forfeited: z.boolean(),
+  finishedAt: z.string().nullable(),
+});
+export type Attempt = z.infer<typeof attemptSchema>;
+
+export class AttemptStore {
+  constructor(private readonly dir: string = path.join(dataDir(), 'attempts')) {}
+
+  private file(id: string): string {
+    return path.join(this.dir, `${id}.json`);
+  }
+
+  /** A damaged attempt file is treated as no attempt: it only holds a start time and hints. */
+  get(id: string): Attempt | undefined {
+    try {
+      const parsed = attemptSchema.safeParse(JSON.parse(fs.readFileSync(this.file(id), 'utf8')));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  save(id: string, attempt: Attempt): void {
+    fs.mkdirSync(this.dir, { recursive: true });
+    const tmp = `${this.file(id)}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(attempt, null, 2));
+    fs.renameSync(tmp, this.file(id));
+  }
+
+  start(id: string, now: Date): Attempt {
+    const attempt: Attempt = { startedAt: now.toISOString(), hints: [], forfeited: false, finishedAt: null };
+    this.save(id, attempt);
+    return attempt;
+  }
+
+  clear(id: string): void {
+    fs.rmSync(this.file(id), { force: true });
+  }
+}

@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Conf from 'conf';
+import type { AttemptOutcome, ProgressFile, ScenarioProgress } from '../domain/progress.js';
+import { PROGRESS_VERSION, progressFileSchema, recordAttempt } from '../domain/progress.js';
+import { log } from './log.js';
+import { progressDir } from './paths.js';
+
+export const PROGRESS_FILE_NAME = 'progress.json';
+
+/** What the store had to do at open: a damaged file is never fatal, it is kept aside and reported. */
+export type OpenNotice = { readonly movedAside: string; readonly reason: string } | undefined;
+
+/**
+ * Progress persisted with `conf` (atomic writes). The only module that imports conf. Tokens, keys
+ * and command output never go in here: only counts, scores and times.
+ */
+export class ProgressStore {
+  private readonly conf: Conf<ProgressFile>;
+  readonly notice: OpenNotice;
+
+  constructor(dir: string = progressDir()) {
+    fs.mkdirSync(dir, { recursive: true });
+    this.notice = ProgressStore.setAsideIfBad(path.join(dir, PROGRESS_FILE_NAME));
+    this.conf = new Conf<ProgressFile>({
+      cwd: dir,
+      configName: 'progress',
+      projectName: 'k8s-harden-lab',
+      defaults: { version: PROGRESS_VERSION, scenarios: {} },
+      clearInvalidConfig: true,
+      accessPropertiesByDotNotation: false,
+    });
+  }
+
+  /** Checks the file before conf reads it, so a bad one is kept (renamed) rather than silently cleared. */
+  private static setAsideIfBad(file: string): OpenNotice {
+    if (!fs.existsSync(file)) return undefined;
+    let reason: string | undefined;
+    try {
+      const parsed = progressFileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+      if (!parsed.success) {
+        const version = (JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown })?.version;
+        reason =
+          version !== PROGRESS_VERSION
+            ? `unknown format version ${JSON.stringify(version)}`
+            : `unexpected content (${parsed.error.issues[0]?.message ?? 'invalid'})`;
+      }
+    } catch (error) {
+      reason = `not valid JSON (${(error as Error).message})`;
+    }
+    if (!reason) return undefined;
+    const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    fs.renameSync(file, aside);
+    log.warn('progress file set aside', { file, aside, reason });
+    return { movedAside: aside, reason };
+  }
+
+  get path(): string {
+    return this.conf.path;
+  }
+
+  all(): Readonly<Record<string, ScenarioProgress>> {
+    return this.conf.get('scenarios');
+  }
+
+  get(id: string): ScenarioProgress | undefined {
+    return this.conf.get('scenarios')[id];
+  }
+
+  record(id: string, outcome: AttemptOutcome): ScenarioProgress {
+    const next = recordAttempt(this.get(id), outcome);
+    this.conf.set('scenarios', { ...this.conf.get('scenarios'), [id]: next });
+    return next;
+  }
+}

@@ -1,0 +1,179 @@
+import path from 'node:path';
+import { loadScenarios } from '../../adapters/scenario-loader.js';
+import type { CheckResult } from '../../domain/checks.js';
+import { DOMAINS, formatProblem } from '../../domain/scenario.js';
+import { EXIT } from '../../engine/errors.js';
+import { formatDuration, type Io } from '../io.js';
+import type { AppServices } from '../services.js';
+
+const MARK: Record<CheckResult['status'], string> = {
+  pass: 'PASS',
+  fail: 'FAIL',
+  error: 'ERROR',
+  waiting: 'WAIT',
+};
+
+export function listCommand(services: AppServices, io: Io, options: { json?: boolean }): number {
+  const entries = services.trainer.list();
+  const progress = services.trainer.allProgress();
+  if (options.json) {
+    io.out(
+      JSON.stringify(
+        entries.map((e) =>
+          e.valid
+            ? {
+                id: e.scenario.id,
+                title: e.scenario.title,
+                domain: e.scenario.domain,
+                difficulty: e.scenario.difficulty,
+                minutes: e.scenario.minutes,
+                lab: e.scenario.lab,
+                valid: true,
+                progress: progress[e.scenario.id] ?? null,
+              }
+            : { id: e.id, valid: false, problems: e.problems.map(formatProblem) },
+        ),
+        null,
+        2,
+      ),
+    );
+    return EXIT.ok;
+  }
+  for (const e of entries) {
+    if (!e.valid) {
+      io.out(`  ! ${e.id.padEnd(26)} invalid: ${e.problems[0] ? formatProblem(e.problems[0]) : ''}`);
+      continue;
+    }
+    const s = e.scenario;
+    const p = progress[s.id];
+    const status = p?.completed ? `done ${p.bestScore ?? 0}%` : p?.attempts ? 'tried' : 'new';
+    io.out(
+      `  ${p?.completed ? '✓' : ' '} ${s.id.padEnd(26)} ${DOMAINS[s.domain].padEnd(20).slice(0, 20)} ${s.difficulty.padEnd(6)} ${String(s.minutes).padStart(3)}m  ${s.lab === 'cluster' ? 'cluster' : 'local  '}  ${status}`,
+    );
+  }
+  return EXIT.ok;
+}
+
+export async function startCommand(services: AppServices, io: Io, id: string): Promise<number> {
+  const { trainer } = services;
+  const scenario = trainer.get(id);
+  io.out(`Setting up ${scenario.title}…`);
+  await trainer.setup(scenario, { onLine: (line) => io.out(`  ${line}`) });
+  io.out(`\n${scenario.briefText.trim()}\n`);
+  io.out(`Workspace: ${trainer.workspace(scenario)}`);
+  io.out(`In your shell: ${trainer.shellLine(scenario)}`);
+  io.out(`Check your work with: k8s-harden-lab check ${id}`);
+  return EXIT.ok;
+}
+
+export function printResults(io: Io, results: readonly CheckResult[]): void {
+  for (const r of results) {
+    io.out(`${MARK[r.status].padEnd(5)} ${r.title}${r.graded ? '' : ' (not graded)'}`);
+    if (r.status !== 'pass') io.out(`      expected ${r.expected}\n      ${r.actual}`);
+  }
+}
+
+export async function checkCommand(
+  services: AppServices,
+  io: Io,
+  id: string,
+  options: { json?: boolean },
+): Promise<number> {
+  const { trainer } = services;
+  const scenario = trainer.get(id);
+  const outcome = await trainer.check(scenario);
+  if (options.json) {
+    io.out(
+      JSON.stringify(
+        {
+          scenario: id,
+          allPass: outcome.allPass,
+          score: outcome.score.percent,
+          elapsedMs: outcome.elapsedMs,
+          results: outcome.results,
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    if (!trainer.isSetUp(scenario)) io.out(`(not set up yet: run \`k8s-harden-lab start ${id}\` first)`);
+    printResults(io, outcome.results);
+    const passed = outcome.results.filter((r) => r.graded && r.status === 'pass').length;
+    const graded = outcome.results.filter((r) => r.graded).length;
+    io.out(
+      `\n${passed}/${graded} graded checks pass · score ${outcome.score.percent}% · time ${formatDuration(outcome.elapsedMs)}`,
+    );
+    if (outcome.completed) io.out(`\nSolved!\n\n${scenario.debriefText.trim()}`);
+  }
+  return outcome.allPass ? EXIT.ok : EXIT.checksFailing;
+}
+
+export async function hintCommand(services: AppServices, io: Io, id: string): Promise<number> {
+  const { trainer } = services;
+  const scenario = trainer.get(id);
+  const { results } = await trainer.check(scenario);
+  const next = trainer.revealHint(scenario, results);
+  if (next.type === 'none') io.out('Every graded check passes: no hint needed.');
+  else if (next.type === 'exhausted')
+    io.out(
+      `No more hints for "${next.check.title}". \`k8s-harden-lab solve ${id}\` runs the reference solution (forfeits the score).`,
+    );
+  else
+    io.out(
+      `Hint (${next.level}, costs ${Math.round(next.cost * 100)}%) for "${next.check.title}":\n${next.text}`,
+    );
+  return EXIT.ok;
+}
+
+export async function resetCommand(services: AppServices, io: Io, id: string): Promise<number> {
+  const scenario = services.trainer.get(id);
+  await services.trainer.reset(scenario, { onLine: (line) => io.out(`  ${line}`) });
+  io.out(
+    `Reset ${id}: back to the start (workspace removed${scenario.lab === 'cluster' ? ', lab files restored' : ''}).`,
+  );
+  return EXIT.ok;
+}
+
+export async function solveCommand(services: AppServices, io: Io, id: string): Promise<number> {
+  const scenario = services.trainer.get(id);
+  await services.trainer.solve(scenario, { onLine: (line) => io.out(`  ${line}`) });
+  io.out(`Ran the reference solution of ${id}; this attempt is forfeited (score 0).`);
+  return EXIT.ok;
+}
+
+export function validateCommand(io: Io, dir: string, options: { json?: boolean }): number {
+  const entries = loadScenarios(path.resolve(dir));
+  const problems = entries.flatMap((e) => (e.valid ? [] : e.problems));
+  if (options.json) io.out(JSON.stringify({ scenarios: entries.length, problems }, null, 2));
+  else {
+    for (const p of problems) io.err(formatProblem(p));
+    io.out(
+      `${entries.length} scenario(s) in ${dir}: ${problems.length === 0 ? 'all valid' : `${problems.length} problem(s)`}`,
+    );
+  }
+  if (entries.length === 0) {
+    io.err(`no scenario folders found in ${dir}`);
+    return EXIT.invalid;
+  }
+  return problems.length === 0 ? EXIT.ok : EXIT.invalid;
+}
+
+export function progressCommand(services: AppServices, io: Io, options: { json?: boolean }): number {
+  const all = services.trainer.allProgress();
+  if (options.json) {
+    io.out(JSON.stringify({ file: services.progress.path, scenarios: all }, null, 2));
+    return EXIT.ok;
+  }
+  const ids = Object.keys(all).sort();
+  if (ids.length === 0) io.out('No attempts yet.');
+  for (const id of ids) {
+    const p = all[id];
+    if (!p) continue;
+    io.out(
+      `${p.completed ? '✓' : ' '} ${id.padEnd(26)} best ${p.bestScore ?? '-'}%  attempts ${p.attempts}  best time ${p.bestTimeMs === null ? '-' : formatDuration(p.bestTimeMs)}  hints ${p.hintsUsed}`,
+    );
+  }
+  io.out(`(progress file: ${services.progress.path})`);
+  return EXIT.ok;
+}

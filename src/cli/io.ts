@@ -1,0 +1,36 @@
+import { log } from '../adapters/log.js';
+import { EXIT, errorMessage, UserError } from '../engine/errors.js';
+
+/** Where a command writes. Injected so tests capture output instead of touching the terminal. */
+export type Io = {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly isTTY: boolean;
+  readonly env: NodeJS.ProcessEnv;
+};
+
+export const processIo = (): Io => ({
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  isTTY: Boolean(process.stdout.isTTY && process.stdin.isTTY),
+  env: process.env,
+});
+
+/** The one place errors become text: a user error says what to do next; anything else is a bug. */
+export function reportError(io: Io, error: unknown): number {
+  if (error instanceof UserError) {
+    io.err(`error: ${error.message}\nnext: ${error.nextStep}`);
+    return error.exitCode;
+  }
+  log.error('unexpected error', { error: error instanceof Error ? error.stack : String(error) });
+  io.err(
+    `error: ${errorMessage(error)}\nnext: this looks like a bug; the details are in ${log.path() ?? 'the debug log'}`,
+  );
+  return EXIT.bug;
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m ${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}

@@ -1,0 +1,37 @@
+import { AttemptStore } from '../adapters/attempt-store.js';
+import { scenariosDir } from '../adapters/paths.js';
+import { ProgressStore } from '../adapters/progress-store.js';
+import type { ClusterAccess } from '../engine/probes/types.js';
+import type { ClusterHooks } from '../engine/trainer.js';
+import { Trainer } from '../engine/trainer.js';
+
+/** The composition root: the only place adapters are built and handed to the engine. */
+export type AppServices = {
+  readonly trainer: Trainer;
+  readonly progress: ProgressStore;
+  /** Messages to show once (for example a damaged progress file that was set aside). */
+  readonly notices: readonly string[];
+};
+
+export type ServiceOptions = {
+  readonly scenariosRoot?: string;
+  readonly resolveLab?: () => Promise<ClusterAccess>;
+  readonly clusterHooks?: ClusterHooks;
+};
+
+export function createServices(options: ServiceOptions = {}): AppServices {
+  const progress = new ProgressStore();
+  const notices: string[] = [];
+  if (progress.notice)
+    notices.push(
+      `Your progress file was damaged (${progress.notice.reason}); it was kept as ${progress.notice.movedAside} and a fresh one started.`,
+    );
+  const trainer = new Trainer({
+    scenariosRoot: options.scenariosRoot ?? scenariosDir(),
+    progress,
+    attempts: new AttemptStore(),
+    resolveLab: options.resolveLab,
+    clusterHooks: options.clusterHooks,
+  });
+  return { trainer, progress, notices };
+}

@@ -1,0 +1,78 @@
+import { log } from '../adapters/log.js';
+import type { Check, CheckResult, Observation, ProbeSpec } from '../domain/checks.js';
+import { defaultSubject, evaluate } from '../domain/checks.js';
+import { defaultProbes } from './probes/registry.js';
+import type { ClusterAccess, ProbeContext, ProbeExecutor, ProbeRegistry } from './probes/types.js';
+
+export type RoundOptions = {
+  readonly workspace: string;
+  readonly cluster?: ClusterAccess;
+  /** Per-probe limit; a slow probe becomes an error result, the round goes on. */
+  readonly probeTimeoutMs?: number;
+  readonly signal?: AbortSignal;
+  readonly probes?: ProbeRegistry;
+};
+
+/** A stable key so checks that share a probe (same spec) share one observation per round. */
+function probeKey(spec: ProbeSpec): string {
+  return JSON.stringify(spec, Object.keys(spec).sort());
+}
+
+function withTimeout(promise: Promise<Observation>, ms: number, kind: string): Promise<Observation> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Observation>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve({
+          type: 'error',
+          message: `the ${kind} probe gave no answer within ${Math.round(ms / 1000)} s`,
+        }),
+      ms,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * One verification round: every probe runs concurrently, each with a timeout, and an error in one
+ * (even a thrown one) becomes that check's `error` result without aborting the others.
+ */
+export async function runRound(checks: readonly Check[], options: RoundOptions): Promise<CheckResult[]> {
+  const probes = options.probes ?? defaultProbes;
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const context: ProbeContext = {
+    workspace: options.workspace,
+    signal: controller.signal,
+    cluster: options.cluster,
+    roundCache: new Map(),
+  };
+  const observations = new Map<string, Promise<Observation>>();
+  const observe = (spec: ProbeSpec): Promise<Observation> => {
+    const key = probeKey(spec);
+    let pending = observations.get(key);
+    if (!pending) {
+      const executor = probes[spec.kind] as ProbeExecutor<typeof spec.kind>;
+      const run = Promise.resolve()
+        .then(() => executor(spec as never, context))
+        .catch((error: unknown): Observation => {
+          log.warn('probe threw', { kind: spec.kind, error: String(error) });
+          return { type: 'error', message: `probe failed: ${(error as Error)?.message ?? String(error)}` };
+        });
+      pending = withTimeout(run, options.probeTimeoutMs ?? 30_000, spec.kind);
+      observations.set(key, pending);
+    }
+    return pending;
+  };
+  try {
+    return await Promise.all(
+      checks.map(async (check) =>
+        evaluate(check, await observe(check.probe), check.subject ?? defaultSubject(check)),
+      ),
+    );
+  } finally {
+    controller.abort();
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,29 @@
+import type { LabProvider } from '../../adapters/lab/provider.js';
+import type { Observation, ProbeKind, ProbeSpec } from '../../domain/checks.js';
+
+/** What the cluster probes can reach. Absent for scenarios that need no lab. */
+export type ClusterAccess = {
+  readonly provider: LabProvider;
+  /** The lab's own kubeconfig (already checked by the lab guard). */
+  readonly kubeconfigPath: string;
+};
+
+/** Everything a probe may touch during one round. Built once per round by the check runner. */
+export type ProbeContext = {
+  /** The scenario's workspace folder: relative probe paths resolve here. */
+  readonly workspace: string;
+  readonly signal: AbortSignal;
+  readonly cluster?: ClusterAccess;
+  /** Per-round memo shared by probes (for example one node round trip serving many checks). */
+  readonly roundCache: Map<string, Promise<unknown>>;
+};
+
+export type ProbeExecutor<K extends ProbeKind> = (
+  spec: Extract<ProbeSpec, { kind: K }>,
+  context: ProbeContext,
+) => Promise<Observation>;
+
+export type ProbeRegistry = { readonly [K in ProbeKind]: ProbeExecutor<K> };
+
+export const value = (v: unknown): Observation => ({ type: 'value', value: v });
+export const probeError = (message: string): Observation => ({ type: 'error', message });

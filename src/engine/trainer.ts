@@ -1,0 +1,294 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AttemptStore } from '../adapters/attempt-store.js';
+import { log } from '../adapters/log.js';
+import { packageRoot, workspaceDir } from '../adapters/paths.js';
+import { type CommandResult, runCommand } from '../adapters/process/run.js';
+import type { ProgressStore } from '../adapters/progress-store.js';
+import { loadScenarios } from '../adapters/scenario-loader.js';
+import type { CheckResult } from '../domain/checks.js';
+import type { ScenarioProgress } from '../domain/progress.js';
+import type { Scenario, ScenarioEntry } from '../domain/scenario.js';
+import {
+  allGradedPass,
+  type NextHint,
+  nextHint,
+  type RevealedHint,
+  type Score,
+  score,
+} from '../domain/scoring.js';
+import { runRound } from './check-runner.js';
+import { EXIT, UserError } from './errors.js';
+import type { ClusterAccess } from './probes/types.js';
+
+/** Lab work a cluster scenario needs around its scripts (backups, restore, health); see cluster-lifecycle. */
+export interface ClusterHooks {
+  /** Before setup: back up every node file the scenario declares (and anything else setup needs). */
+  beforeSetup(scenario: Scenario, access: ClusterAccess, onLine: (line: string) => void): Promise<void>;
+  /** After the reset script: restore backups byte for byte, restart what must restart, wait for health. */
+  afterReset(scenario: Scenario, access: ClusterAccess, onLine: (line: string) => void): Promise<void>;
+}
+
+export type TrainerDeps = {
+  readonly scenariosRoot: string;
+  readonly progress: ProgressStore;
+  readonly attempts: AttemptStore;
+  /** Finds the lab cluster and checks it is the app's own (lab guard); throws a UserError when not. */
+  readonly resolveLab?: () => Promise<ClusterAccess>;
+  readonly clusterHooks?: ClusterHooks;
+  readonly now?: () => Date;
+  readonly env?: NodeJS.ProcessEnv;
+};
+
+export type OperationOptions = { readonly onLine?: (line: string) => void; readonly signal?: AbortSignal };
+
+export type CheckOutcome = {
+  readonly results: readonly CheckResult[];
+  readonly score: Score;
+  readonly allPass: boolean;
+  readonly elapsedMs: number;
+  /** Set once, on the round that first sees every graded check pass in this attempt. */
+  readonly completed?: ScenarioProgress;
+};
+
+/** The orchestration layer: the CLI and the TUI both drive scenarios only through this. */
+export class Trainer {
+  private entries: ScenarioEntry[] | undefined;
+  private readonly now: () => Date;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(private readonly deps: TrainerDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.env = deps.env ?? process.env;
+  }
+
+  list(): readonly ScenarioEntry[] {
+    this.entries ??= loadScenarios(this.deps.scenariosRoot);
+    return this.entries;
+  }
+
+  reload(): readonly ScenarioEntry[] {
+    this.entries = undefined;
+    return this.list();
+  }
+
+  /** A valid scenario by id, or a UserError that says what exists. */
+  get(id: string): Scenario {
+    const entry = this.list().find((e) => (e.valid ? e.scenario.id : e.id) === id);
+    if (!entry) {
+      const known = this.list().map((e) => (e.valid ? e.scenario.id : e.id));
+      throw new UserError(
+        `unknown scenario "${id}"`,
+        `run \`k8s-harden-lab list\` to see the ids (${known.join(', ')})`,
+        EXIT.usage,
+      );
+    }
+    if (!entry.valid) {
+      const first = entry.problems[0];
+      throw new UserError(
+        `scenario "${id}" is invalid: ${first ? `${first.file}:${first.line}: ${first.field}: ${first.reason}` : 'unknown problem'}`,
+        `run \`k8s-harden-lab validate\` for every problem`,
+        EXIT.invalid,
+      );
+    }
+    return entry.scenario;
+  }
+
+  progress(id: string): ScenarioProgress | undefined {
+    return this.deps.progress.get(id);
+  }
+
+  allProgress(): Readonly<Record<string, ScenarioProgress>> {
+    return this.deps.progress.all();
+  }
+
+  workspace(scenario: Scenario): string {
+    return workspaceDir(scenario.id, this.env);
+  }
+
+  /** The line a learner pastes into a shell to work on the scenario. */
+  shellLine(scenario: Scenario, access?: ClusterAccess): string {
+    const ws = this.workspace(scenario);
+    const line =
+      scenario.shell ?? (scenario.lab === 'cluster' ? 'export KUBECONFIG=$LAB_KUBECONFIG' : 'cd $WORKSPACE');
+    return `cd ${ws} && ${line.replaceAll('$WORKSPACE', ws).replaceAll('$LAB_KUBECONFIG', access?.kubeconfigPath ?? '<lab kubeconfig>')}`;
+  }
+
+  attempt(id: string) {
+    return this.deps.attempts.get(id);
+  }
+
+  private async lab(scenario: Scenario): Promise<ClusterAccess | undefined> {
+    if (scenario.lab === 'none') return undefined;
+    if (!this.deps.resolveLab)
+      throw new UserError(
+        `scenario "${scenario.id}" needs a lab cluster`,
+        'run `k8s-harden-lab up` first',
+        EXIT.lab,
+      );
+    return this.deps.resolveLab();
+  }
+
+  /** Environment for scenario scripts. Cluster-free scripts get HOME inside the workspace, so `~/.kube` is never the user's. */
+  private scriptEnv(scenario: Scenario, access: ClusterAccess | undefined): Record<string, string> {
+    const ws = this.workspace(scenario);
+    const env: Record<string, string> = {
+      WORKSPACE: ws,
+      SCENARIO_DIR: scenario.dir,
+      KHL_BIN: path.join(packageRoot(), 'bin', 'k8s-harden-lab.js'),
+      KHL_NODE: process.execPath,
+    };
+    if (access) {
+      env.KUBECONFIG = access.kubeconfigPath;
+      env.LAB_KUBECONFIG = access.kubeconfigPath;
+      env.LAB_PROVIDER = access.provider.kind;
+      env.LAB_CLUSTER = access.provider.cluster;
+    } else {
+      env.HOME = ws;
+      env.KUBECONFIG = path.join(ws, '.kube', 'config');
+    }
+    return env;
+  }
+
+  private async runScript(
+    scenario: Scenario,
+    which: 'setup' | 'solution' | 'reset',
+    access: ClusterAccess | undefined,
+    options: OperationOptions,
+  ): Promise<CommandResult> {
+    const name = scenario[which];
+    if (!name)
+      return {
+        exitCode: 0,
+        stdout: '',
+        stderr: '',
+        notFound: false,
+        timedOut: false,
+        cancelled: false,
+        failure: '',
+      };
+    const script = path.join(scenario.dir, name);
+    const r = await runCommand('bash', [script], {
+      cwd: this.workspace(scenario),
+      env: this.scriptEnv(scenario, access),
+      timeoutMs: scenario.lab === 'cluster' ? 10 * 60_000 : 60_000,
+      signal: options.signal,
+      onLine: options.onLine,
+    });
+    log.info(`${which} script`, { scenario: scenario.id, exitCode: r.exitCode });
+    return r;
+  }
+
+  /** Creates the workspace, breaks the lab on purpose and starts a new attempt. */
+  async setup(scenario: Scenario, options: OperationOptions = {}): Promise<void> {
+    const onLine = options.onLine ?? (() => {});
+    const access = await this.lab(scenario);
+    const ws = this.workspace(scenario);
+    fs.rmSync(ws, { recursive: true, force: true });
+    fs.mkdirSync(ws, { recursive: true });
+    if (access && this.deps.clusterHooks) await this.deps.clusterHooks.beforeSetup(scenario, access, onLine);
+    const r = await this.runScript(scenario, 'setup', access, options);
+    if (r.exitCode !== 0)
+      throw new UserError(
+        `setup of "${scenario.id}" failed: ${r.failure}`,
+        `run \`k8s-harden-lab reset ${scenario.id}\`, then try again; details are in ${log.path() ?? 'the debug log'}`,
+        EXIT.lab,
+      );
+    this.deps.attempts.start(scenario.id, this.now());
+  }
+
+  /** Whether setup has been run (the workspace exists). */
+  isSetUp(scenario: Scenario): boolean {
+    return fs.existsSync(this.workspace(scenario));
+  }
+
+  async check(scenario: Scenario, options: OperationOptions = {}): Promise<CheckOutcome> {
+    const access = await this.lab(scenario);
+    const results = await runRound(scenario.checks, {
+      workspace: this.workspace(scenario),
+      cluster: access,
+      signal: options.signal,
+    });
+    return this.outcome(scenario, results);
+  }
+
+  /** Scores a round and, the first time every graded check passes, records the attempt. */
+  outcome(scenario: Scenario, results: readonly CheckResult[]): CheckOutcome {
+    const attempt = this.deps.attempts.get(scenario.id);
+    const revealed: RevealedHint[] = attempt?.hints ?? [];
+    const forfeited = attempt?.forfeited ?? false;
+    const s = score(scenario, results, revealed, forfeited);
+    const allPass = allGradedPass(results);
+    const now = this.now();
+    const elapsedMs = attempt ? Math.max(0, now.getTime() - Date.parse(attempt.startedAt)) : 0;
+    let completed: ScenarioProgress | undefined;
+    if (allPass && attempt && !attempt.finishedAt) {
+      completed = this.deps.progress.record(scenario.id, {
+        passed: true,
+        score: s.percent,
+        timeMs: elapsedMs,
+        hintsUsed: revealed.length,
+        forfeited,
+        at: now,
+      });
+      this.deps.attempts.save(scenario.id, { ...attempt, finishedAt: now.toISOString() });
+    }
+    return { results, score: s, allPass, elapsedMs, completed };
+  }
+
+  /** Reveals the next hint for the first failing graded check and charges it to the attempt. */
+  revealHint(scenario: Scenario, results: readonly CheckResult[]): NextHint {
+    const attempt = this.deps.attempts.get(scenario.id) ?? this.deps.attempts.start(scenario.id, this.now());
+    const next = nextHint(scenario, results, attempt.hints);
+    if (next.type === 'hint')
+      this.deps.attempts.save(scenario.id, {
+        ...attempt,
+        hints: [...attempt.hints, { checkId: next.check.id, level: next.level }],
+      });
+    return next;
+  }
+
+  /** Shows the reference solution; the attempt is forfeited. */
+  revealSolution(scenario: Scenario): string {
+    this.forfeit(scenario);
+    return fs.readFileSync(path.join(scenario.dir, scenario.solution), 'utf8');
+  }
+
+  private forfeit(scenario: Scenario): void {
+    const attempt = this.deps.attempts.get(scenario.id) ?? this.deps.attempts.start(scenario.id, this.now());
+    if (!attempt.forfeited) this.deps.attempts.save(scenario.id, { ...attempt, forfeited: true });
+  }
+
+  /** Runs the reference solution; the attempt is forfeited. */
+  async solve(scenario: Scenario, options: OperationOptions = {}): Promise<void> {
+    const access = await this.lab(scenario);
+    if (!this.isSetUp(scenario))
+      throw new UserError(
+        `"${scenario.id}" is not set up`,
+        `run \`k8s-harden-lab start ${scenario.id}\` first`,
+        EXIT.usage,
+      );
+    this.forfeit(scenario);
+    const r = await this.runScript(scenario, 'solution', access, options);
+    if (r.exitCode !== 0)
+      throw new UserError(
+        `the reference solution of "${scenario.id}" failed: ${r.failure}`,
+        'this is a bug in the scenario; please report it',
+        EXIT.bug,
+      );
+  }
+
+  /** Puts everything back as before setup: lab files restored, API objects removed, workspace gone. */
+  async reset(scenario: Scenario, options: OperationOptions = {}): Promise<void> {
+    const onLine = options.onLine ?? (() => {});
+    const access = await this.lab(scenario);
+    if (access) {
+      fs.mkdirSync(this.workspace(scenario), { recursive: true });
+      const r = await this.runScript(scenario, 'reset', access, options);
+      if (r.exitCode !== 0) onLine(`reset script: ${r.failure} (continuing with the restore)`);
+      if (this.deps.clusterHooks) await this.deps.clusterHooks.afterReset(scenario, access, onLine);
+    }
+    fs.rmSync(this.workspace(scenario), { recursive: true, force: true });
+    this.deps.attempts.clear(scenario.id);
+  }
+}
