@@ -52,8 +52,11 @@ function nameOf(table: 'passwd' | 'group', id: number): Promise<string> {
 export async function readLocalFile(target: string): Promise<FileFacts> {
   try {
     const stat = await fs.stat(target);
+    // An existing file that cannot be read (permissions) still exists; content stays undefined.
     const content =
-      stat.isFile() && stat.size < 4 * 1024 * 1024 ? await fs.readFile(target, 'utf8') : undefined;
+      stat.isFile() && stat.size < 4 * 1024 * 1024
+        ? await fs.readFile(target, 'utf8').catch(() => undefined)
+        : undefined;
     return {
       exists: true,
       mode: (stat.mode & 0o7777).toString(8).padStart(3, '0'),
