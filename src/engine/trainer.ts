@@ -179,6 +179,25 @@ export class Trainer {
     return r;
   }
 
+  /**
+   * Runs a bash script the way a learner's shell would: cwd = the workspace, the scenario's
+   * environment (HOME = workspace without a lab). For self-tests of other correct solutions.
+   */
+  async runAsLearner(
+    scenario: Scenario,
+    script: string,
+    options: OperationOptions = {},
+  ): Promise<CommandResult> {
+    const access = await this.lab(scenario);
+    return runCommand('bash', ['-c', script], {
+      cwd: this.workspace(scenario),
+      env: this.scriptEnv(scenario, access),
+      timeoutMs: scenario.lab === 'cluster' ? 10 * 60_000 : 60_000,
+      signal: options.signal,
+      onLine: options.onLine,
+    });
+  }
+
   /** Creates the workspace, breaks the lab on purpose and starts a new attempt. */
   async setup(scenario: Scenario, options: OperationOptions = {}): Promise<void> {
     const onLine = options.onLine ?? (() => {});

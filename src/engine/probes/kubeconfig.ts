@@ -22,8 +22,8 @@ export type KubeconfigContextFacts = {
   readonly clusterExists: boolean;
   readonly user: string | undefined;
   readonly userExists: boolean;
-  /** The namespace kubectl uses with this context: the explicit one, or `default`. */
-  readonly namespace: string;
+  /** The namespace kubectl uses with this context: the explicit one, or `default` (unset when there is no such context). */
+  readonly namespace: string | undefined;
   readonly namespaceSet: boolean;
   readonly server: string | undefined;
   readonly credential: CredentialKind;
@@ -109,7 +109,7 @@ export function describeKubeconfig(text: string, contextName?: string, dir = '.'
       clusterExists: clusterEntry !== undefined,
       user: userName,
       userExists: userEntry !== undefined,
-      namespace: namespace ?? 'default',
+      namespace: entry === undefined ? undefined : (namespace ?? 'default'),
       namespaceSet: namespace !== undefined,
       server: str(record(clusterEntry?.cluster).server),
       credential,
