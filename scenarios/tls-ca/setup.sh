@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# tls-ca starts from an empty workspace: the learner creates every file with openssl.
+set -euo pipefail
+cd "$WORKSPACE"
+if ! command -v openssl >/dev/null 2>&1; then
+  echo "openssl is not installed; install it (for example: sudo apt-get install openssl) and start again" >&2
+  exit 1
+fi
+cat > README.txt <<'TXT'
+Create here: ca.key, ca.crt (CN=KUBERNETES-CA, a CA), john.key, john.crt (CN=john, O=developers,
+signed by ca.key). CSRs (ca.csr, john.csr) may stay here too. See the brief.
+TXT
+echo "Workspace ready (empty apart from README.txt): $WORKSPACE"
