@@ -1,10 +1,19 @@
-import type { Observation } from '../../domain/checks.js';
+import { accessProbe } from './access.js';
+import { apiProbe, nodeStateProbe, podFileProbe, podPlacementProbe } from './api.js';
+import { componentFlagProbe, kubeletConfigProbe } from './component.js';
+import { nodeFileReader, nodeHttpProbe, nodePortProbe } from './node.js';
+import { observedProbe } from './observed.js';
 import type { ProbeRegistry } from './types.js';
-import { probeError } from './types.js';
+import { setNodeFileReader } from './workspace.js';
 
-// Filled in by the cluster-probes work (issue 5). Until then each reports that it cannot run.
-const notYet = async (): Promise<Observation> => probeError('cluster probes are not implemented yet');
+// `file`, `field` and `x509` with `node:` read through the same per-round node batch.
+setNodeFileReader(nodeFileReader);
 
+/**
+ * The cluster probes (issue 5). Node reads go through one batched exec per node per round
+ * (node-batch.ts); API reads through the lab's kubeconfig (kube-client.ts). An apiserver or
+ * kubelet that is restarting yields `waiting`, never `fail`; the watch loop bounds how long.
+ */
 export const clusterProbes: Pick<
   ProbeRegistry,
   | 'api'
@@ -18,14 +27,14 @@ export const clusterProbes: Pick<
   | 'podFile'
   | 'observed'
 > = {
-  api: notYet,
-  access: notYet,
-  nodeHttp: notYet,
-  nodePort: notYet,
-  componentFlag: notYet,
-  kubeletConfig: notYet,
-  nodeState: notYet,
-  podPlacement: notYet,
-  podFile: notYet,
-  observed: notYet,
+  api: apiProbe,
+  access: accessProbe,
+  nodeHttp: nodeHttpProbe,
+  nodePort: nodePortProbe,
+  componentFlag: componentFlagProbe,
+  kubeletConfig: kubeletConfigProbe,
+  nodeState: nodeStateProbe,
+  podPlacement: podPlacementProbe,
+  podFile: podFileProbe,
+  observed: observedProbe,
 };

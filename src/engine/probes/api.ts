@@ -1,0 +1,148 @@
+import { runCommand } from '../../adapters/process/run.js';
+import type { Observation } from '../../domain/checks.js';
+import { apiDown, apiWaiting, collectionPath, kubeRequest, labClient } from './kube-client.js';
+import { resolveNode } from './nodes.js';
+import type { ProbeContext, ProbeExecutor } from './types.js';
+import { probeError, value } from './types.js';
+
+type Meta = {
+  name?: string;
+  namespace?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+};
+type Condition = { type?: string; status?: string };
+type Pod = {
+  metadata?: Meta;
+  spec?: { nodeName?: string };
+  status?: { phase?: string; conditions?: Condition[] };
+};
+type Node = {
+  metadata?: Meta;
+  spec?: { unschedulable?: boolean; taints?: Array<{ key?: string; value?: string; effect?: string }> };
+  status?: { conditions?: Condition[]; nodeInfo?: { kubeletVersion?: string } };
+};
+
+/** GET through the lab admin; apiserver down → waiting, 404 → value undefined. */
+export async function apiGet(
+  context: ProbeContext,
+  path: string,
+): Promise<{ ok: true; body: unknown } | { ok: false; observation: Observation }> {
+  const r = await kubeRequest(labClient(context), path, { signal: context.signal });
+  if (r.type === 'ok') return { ok: true, body: r.body };
+  if (apiDown(r)) return { ok: false, observation: await apiWaiting(context, r) };
+  if (r.type === 'http' && r.status === 404) return { ok: true, body: undefined };
+  return {
+    ok: false,
+    observation: probeError(
+      `the API answered ${r.type === 'http' ? `${r.status} ` : ''}to ${path}: ${r.message}`,
+    ),
+  };
+}
+
+/** `api`: the object (name given) or the list `{items, count}`; 404 → nothing (so `absent` works). */
+export const apiProbe: ProbeExecutor<'api'> = async (spec, context) => {
+  let path = collectionPath(spec.apiVersion, spec.resource, spec.namespace);
+  if (spec.name) path += `/${encodeURIComponent(spec.name)}`;
+  else if (spec.selector) path += `?labelSelector=${encodeURIComponent(spec.selector)}`;
+  const r = await apiGet(context, path);
+  if (!r.ok) return r.observation;
+  const body = r.body as { items?: unknown[] } | undefined;
+  if (!spec.name && body && Array.isArray(body.items)) return value({ ...body, count: body.items.length });
+  return value(body);
+};
+
+function condition(conditions: Condition[] | undefined, type: string): boolean {
+  return conditions?.find((c) => c.type === type)?.status === 'True';
+}
+
+/** `nodeState`: `{ready, unschedulable, taints: ["key:Effect" | "key=value:Effect"], kubeletVersion}`. */
+export const nodeStateProbe: ProbeExecutor<'nodeState'> = async (spec, context) => {
+  const name = await resolveNode(context, spec.node);
+  const r = await apiGet(context, `/api/v1/nodes/${encodeURIComponent(name)}`);
+  if (!r.ok) return r.observation;
+  const node = r.body as Node | undefined;
+  if (!node) return value(undefined);
+  return value({
+    name,
+    ready: condition(node.status?.conditions, 'Ready'),
+    unschedulable: node.spec?.unschedulable === true,
+    taints: (node.spec?.taints ?? []).map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`),
+    kubeletVersion: node.status?.nodeInfo?.kubeletVersion,
+  });
+};
+
+function podRunning(p: Pod): boolean {
+  return p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp;
+}
+
+/**
+ * `podPlacement`: pods on a node (optionally one namespace / label selector):
+ * `{pods: [name], count, running, notRunning: [name], allRunning}` — `running` counts pods in
+ * phase Running that are not being deleted.
+ */
+export const podPlacementProbe: ProbeExecutor<'podPlacement'> = async (spec, context) => {
+  const name = await resolveNode(context, spec.node);
+  const query = new URLSearchParams({ fieldSelector: `spec.nodeName=${name}` });
+  if (spec.selector) query.set('labelSelector', spec.selector);
+  const r = await apiGet(context, `${collectionPath('v1', 'pods', spec.namespace)}?${query}`);
+  if (!r.ok) return r.observation;
+  const pods = ((r.body as { items?: Pod[] } | undefined)?.items ?? []).filter((p) => p.metadata?.name);
+  const label = (p: Pod) =>
+    spec.namespace ? (p.metadata?.name ?? '') : `${p.metadata?.namespace}/${p.metadata?.name}`;
+  const running = pods.filter(podRunning);
+  return value({
+    node: name,
+    pods: pods.map(label),
+    count: pods.length,
+    running: running.length,
+    notRunning: pods.filter((p) => !podRunning(p)).map(label),
+    allRunning: pods.length > 0 && running.length === pods.length,
+  });
+};
+
+/**
+ * `podFile`: `test -e` inside every running pod matching the selector, through `kubectl exec` with
+ * the lab's kubeconfig. `{exists (in at least one), everywhere (in all), pods: {name: bool}}`.
+ */
+export const podFileProbe: ProbeExecutor<'podFile'> = async (spec, context) => {
+  const query = new URLSearchParams({ labelSelector: spec.selector });
+  const r = await apiGet(context, `${collectionPath('v1', 'pods', spec.namespace)}?${query}`);
+  if (!r.ok) return r.observation;
+  const pods = ((r.body as { items?: Pod[] } | undefined)?.items ?? []).filter(podRunning);
+  if (pods.length === 0) return probeError(`no running pod matches ${spec.selector} in ${spec.namespace}`);
+  const kubeconfig = context.cluster?.kubeconfigPath ?? '';
+  const results = await Promise.all(
+    pods.map(async (p) => {
+      const pod = p.metadata?.name ?? '';
+      const x = await runCommand(
+        'kubectl',
+        [
+          '--kubeconfig',
+          kubeconfig,
+          '-n',
+          spec.namespace,
+          'exec',
+          pod,
+          '--',
+          'sh',
+          '-c',
+          'if [ -e "$1" ]; then echo yes; else echo no; fi',
+          'sh',
+          spec.path,
+        ],
+        { timeoutMs: 20_000, signal: context.signal },
+      );
+      const answer = x.stdout.trim().split('\n').pop();
+      return { pod, answer, failure: x.failure || x.stderr.trim() };
+    }),
+  );
+  const bad = results.find((x) => x.answer !== 'yes' && x.answer !== 'no');
+  if (bad) return probeError(`could not look inside pod ${bad.pod}: ${bad.failure || 'no answer'}`);
+  const map = Object.fromEntries(results.map((x) => [x.pod, x.answer === 'yes']));
+  return value({
+    exists: results.some((x) => x.answer === 'yes'),
+    everywhere: results.every((x) => x.answer === 'yes'),
+    pods: map,
+  });
+};
