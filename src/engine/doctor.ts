@@ -174,7 +174,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
         title: 'cgroup version',
         status: 'fail',
         detail: `this host uses cgroup v1; kindest/node ${input.kubernetesVersion} (Kubernetes 1.35+) needs cgroup v2`,
-        fix: 'Boot with cgroup v2 (kernel parameter `systemd.unified_cgroup_hierarchy=1`, then reboot), or pick an older image with `--k8s-version 1.34`.',
+        fix: 'Boot with cgroup v2 (kernel parameter `systemd.unified_cgroup_hierarchy=1`, then reboot), or keep a Kubernetes 1.34 image (`default: v1.34.11` in labs/kind/images.yaml).',
       });
     } else {
       checks.push({
