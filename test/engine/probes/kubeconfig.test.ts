@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  credentialOf,
+  describeKubeconfig,
+  type KubeconfigFacts,
+  kubeconfigProbe,
+} from '../../../src/engine/probes/kubeconfig.js';
+import type { ProbeContext } from '../../../src/engine/probes/types.js';
+
+const CONFIG = `
+apiVersion: v1
+kind: Config
+clusters:
+  - name: kubernetes
+    cluster: { server: https://controlplane:6443 }
+  - name: development
+    cluster: { server: https://dev:6443 }
+users:
+  - name: kubernetes-admin
+    user: { client-certificate-data: AAAA, client-key-data: BBBB }
+  - name: john
+    user: { tokenFile: tokens/john.token }
+  - name: sso
+    user: { exec: { command: kubelogin } }
+contexts:
+  - name: kubernetes-admin@kubernetes
+    context: { cluster: kubernetes, user: kubernetes-admin }
+  - name: john-context
+    context: { cluster: kubernetes, user: john, namespace: dev }
+  - name: dangling
+    context: { cluster: nowhere, user: nobody }
+current-context: kubernetes-admin@kubernetes
+`;
+
+describe('describeKubeconfig', () => {
+  it('lists names and describes the current context by default', () => {
+    const f = describeKubeconfig(CONFIG);
+    expect(f.currentContext).toBe('kubernetes-admin@kubernetes');
+    expect(f.contexts).toEqual(['kubernetes-admin@kubernetes', 'john-context', 'dangling']);
+    expect(f.clusters).toEqual(['kubernetes', 'development']);
+    expect(f.users).toEqual(['kubernetes-admin', 'john', 'sso']);
+    expect(f.context).toMatchObject({
+      name: 'kubernetes-admin@kubernetes',
+      exists: true,
+      cluster: 'kubernetes',
+      user: 'kubernetes-admin',
+      namespace: 'default',
+      namespaceSet: false,
+      server: 'https://controlplane:6443',
+      credential: 'client-certificate',
+    });
+  });
+
+  it('describes a named context; a relative token file resolves against the kubeconfig folder', () => {
+    const f = describeKubeconfig(CONFIG, 'john-context', '/ws');
+    expect(f.context).toEqual({
+      name: 'john-context',
+      exists: true,
+      cluster: 'kubernetes',
+      clusterExists: true,
+      user: 'john',
+      userExists: true,
+      namespace: 'dev',
+      namespaceSet: true,
+      server: 'https://controlplane:6443',
+      credential: 'token-file',
+      tokenFile: '/ws/tokens/john.token',
+    });
+  });
+
+  it('a missing context has no namespace, a dangling one no credential', () => {
+    expect(describeKubeconfig(CONFIG, 'nope').context).toMatchObject({
+      exists: false,
+      namespace: undefined,
+      credential: 'none',
+    });
+    expect(describeKubeconfig(CONFIG, 'dangling').context).toMatchObject({
+      exists: true,
+      clusterExists: false,
+      userExists: false,
+      server: undefined,
+      credential: 'none',
+    });
+  });
+
+  it('an empty file is an empty kubeconfig; other YAML is refused in words', () => {
+    expect(describeKubeconfig('')).toMatchObject({ currentContext: undefined, contexts: [] });
+    expect(() => describeKubeconfig('a: [')).toThrow(/not valid YAML/);
+    expect(() => describeKubeconfig('- 1\n- 2\n')).toThrow(/not a kubeconfig/);
+  });
+
+  it.each([
+    [{ token: 'x' }, 'token'],
+    [{ token: 'x', tokenFile: '/t' }, 'token'],
+    [{ tokenFile: '/t' }, 'token-file'],
+    [{ 'client-certificate': '/c', 'client-key': '/k' }, 'client-certificate'],
+    [{ exec: { command: 'x' } }, 'exec'],
+    [{ 'auth-provider': { name: 'oidc' } }, 'auth-provider'],
+    [{ username: 'u', password: 'p' }, 'basic'],
+    [{}, 'none'],
+  ])('credential of %j is %s', (user, kind) => {
+    expect(credentialOf(user)).toBe(kind);
+  });
+});
+
+describe('kubeconfigProbe', () => {
+  let dir: string;
+  const context = (): ProbeContext => ({
+    workspace: dir,
+    signal: new AbortController().signal,
+    roundCache: new Map(),
+  });
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-kc-'));
+    fs.writeFileSync(path.join(dir, 'my-kube-config'), CONFIG);
+    fs.writeFileSync(path.join(dir, 'broken'), 'clusters: [\n');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads a workspace file', async () => {
+    const obs = await kubeconfigProbe(
+      { kind: 'kubeconfig', path: 'my-kube-config', context: 'john-context' },
+      context(),
+    );
+    expect(obs.type).toBe('value');
+    const facts = (obs as { value: KubeconfigFacts }).value;
+    expect(facts.context.tokenFile).toBe(path.join(dir, 'tokens', 'john.token'));
+  });
+
+  it('says in plain words when the file is missing or broken', async () => {
+    expect(await kubeconfigProbe({ kind: 'kubeconfig', path: 'nope' }, context())).toEqual({
+      type: 'error',
+      message: 'the kubeconfig nope does not exist',
+    });
+    const broken = await kubeconfigProbe({ kind: 'kubeconfig', path: 'broken' }, context());
+    expect(broken).toMatchObject({
+      type: 'error',
+      message: expect.stringMatching(/broken is not valid YAML/),
+    });
+  });
+});
