@@ -1,0 +1,266 @@
+/**
+ * Cluster-tier scenario self-tests: the shared harness (test/scenarios/harness.ts) driven against
+ * the real lab, one scenario at a time, with a reset after EVERY case so the lab is left as found.
+ *
+ * The lab is the one `k8s-harden-lab up` made (its state under the app's real data folder, or
+ * KHL_TEST_LAB_HOME); scenario workspaces and progress stay in the test's temporary home.
+ * Without a lab the cases skip, except under CI=true where that is a failure.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCommand } from '../../../src/adapters/process/run.js';
+import type { CheckResult } from '../../../src/domain/checks.js';
+import type { Scenario } from '../../../src/domain/scenario.js';
+import { resolveLab } from '../../../src/engine/lab-access.js';
+import type { ClusterAccess } from '../../../src/engine/probes/types.js';
+import type { ClusterHooks } from '../../../src/engine/trainer.js';
+import {
+  createTestTrainer,
+  expectAllGradedFail,
+  expectAllGradedPass,
+  explain,
+  type LearnerCase,
+  type NearMiss,
+  type ScenarioHarness,
+  scenarioHarness,
+} from '../../scenarios/harness.js';
+
+/** Where the lab's state lives: the app's real data folder unless the run says otherwise. */
+export function labEnv(): NodeJS.ProcessEnv {
+  const home =
+    process.env.KHL_TEST_LAB_HOME ??
+    path.join(process.env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share'), 'k8s-harden-lab');
+  return { ...process.env, K8S_HARDEN_LAB_HOME: home };
+}
+
+let labPromise: Promise<ClusterAccess | string> | undefined;
+/** The lab, or why there is none. */
+export function findLab(): Promise<ClusterAccess | string> {
+  labPromise ??= resolveLab({ env: labEnv() }).then(
+    (access) => access,
+    (error: unknown) => (error as Error).message,
+  );
+  return labPromise;
+}
+
+/** The engine's cluster hooks (backups, recorder, restore), once cluster-lifecycle provides them. */
+async function engineHooks(): Promise<ClusterHooks | undefined> {
+  try {
+    const mod = (await import(
+      /* @vite-ignore */ ['..', '..', '..', 'src', 'engine', 'cluster-lifecycle.js'].join('/')
+    )) as Record<string, unknown>;
+    const make = Object.values(mod).find(
+      (v): v is () => ClusterHooks => typeof v === 'function' && /hooks/i.test(v.name),
+    );
+    return make?.();
+  } catch {
+    return undefined;
+  }
+}
+
+const BACKUP_DIR = '/var/lib/k8s-harden-lab/test-backup';
+
+/**
+ * Stand-in hooks until the engine's own land: back up the scenario's node files before setup
+ * (outside the manifests folder), install the recorder when a check observes, and on reset
+ * restore the files byte for byte, restart the kubelet or wait for the apiserver as needed.
+ */
+export function fallbackHooks(): ClusterHooks {
+  const key = (p: string) => p.replaceAll('/', '__');
+  const onNode = async (access: ClusterAccess, ref: string, script: string) => {
+    const nodes = await access.provider.nodes();
+    const node = nodes.find((n) => n.role === ref || n.name === ref)?.name ?? ref;
+    const r = await access.provider.exec(node, ['sh', '-c', script], { timeoutMs: 300_000 });
+    if (r.exitCode !== 0) throw new Error(`on ${node}: ${r.failure}\n${r.stderr}`);
+    return r.stdout;
+  };
+  return {
+    async beforeSetup(scenario, access) {
+      for (const f of scenario.backup) {
+        const dir = `${BACKUP_DIR}/${scenario.id}`;
+        await onNode(
+          access,
+          f.node,
+          `mkdir -p ${dir}; rm -f ${dir}/${key(f.path)}*; if [ -e ${f.path} ]; then cp -p ${f.path} ${dir}/${key(f.path)}; else touch ${dir}/${key(f.path)}.absent; fi`,
+        );
+      }
+      if (scenario.checks.some((c) => c.probe.kind === 'observed')) {
+        const { installRecorderScript } = await import('../../../src/engine/probes/observed-recorder.js');
+        await onNode(access, 'control-plane', installRecorderScript());
+      }
+    },
+    async afterReset(scenario, access) {
+      const restartKubelet = new Set<string>();
+      let manifests = false;
+      for (const f of scenario.backup) {
+        const b = `${BACKUP_DIR}/${scenario.id}/${key(f.path)}`;
+        await onNode(
+          access,
+          f.node,
+          `if [ -e ${b}.absent ]; then rm -f ${f.path}; elif [ -e ${b} ]; then cat ${b} > ${f.path}; fi; rm -f ${b} ${b}.absent`,
+        );
+        if (f.path.startsWith('/var/lib/kubelet/')) restartKubelet.add(f.node);
+        if (f.path.startsWith('/etc/kubernetes/manifests/')) manifests = true;
+      }
+      for (const node of restartKubelet) await onNode(access, node, 'systemctl restart kubelet');
+      if (scenario.checks.some((c) => c.probe.kind === 'observed')) {
+        const { removeRecorderScript } = await import('../../../src/engine/probes/observed-recorder.js');
+        await onNode(access, 'control-plane', removeRecorderScript());
+      }
+      if (manifests) await new Promise((r) => setTimeout(r, 5000));
+    },
+  };
+}
+
+export async function kubectl(access: ClusterAccess, args: string[], timeoutMs = 60_000) {
+  return runCommand('kubectl', ['--kubeconfig', access.kubeconfigPath, ...args], { timeoutMs });
+}
+
+/** sha256 of each node file (or `absent`), read on its node: what reset must bring back. */
+export async function nodeFileHashes(
+  access: ClusterAccess,
+  files: readonly { node: string; path: string }[],
+): Promise<Record<string, string>> {
+  const nodes = await access.provider.nodes();
+  const out: Record<string, string> = {};
+  for (const f of files) {
+    const node = nodes.find((n) => n.role === f.node || n.name === f.node)?.name ?? f.node;
+    const r = await access.provider.exec(node, [
+      'sh',
+      '-c',
+      'if [ -e "$1" ]; then sha256sum "$1" | cut -d" " -f1; else echo absent; fi',
+      'sh',
+      f.path,
+    ]);
+    out[`${f.node}:${f.path}`] = r.exitCode === 0 ? r.stdout.trim() : `error: ${r.failure}`;
+  }
+  return out;
+}
+
+/** The cluster is healthy: /readyz ok and every node Ready (waits up to `timeoutMs`). */
+export async function expectClusterHealthy(access: ClusterAccess, timeoutMs = 240_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < end) {
+    const ready = await kubectl(access, ['get', '--raw', '/readyz'], 10_000);
+    const nodes = await kubectl(
+      access,
+      [
+        'get',
+        'nodes',
+        '-o',
+        'jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status} {end}',
+      ],
+      10_000,
+    );
+    last = `readyz: ${ready.stdout.trim() || ready.stderr.trim()}; nodes: ${nodes.stdout.trim()}`;
+    const allReady =
+      nodes.exitCode === 0 && nodes.stdout.trim() !== '' && !/=(False|Unknown)/.test(nodes.stdout);
+    if (ready.stdout.trim() === 'ok' && allReady) return;
+    await new Promise((r) => setTimeout(r, 3000));
+  }
+  expect.fail(`the cluster is not healthy after reset: ${last}`);
+}
+
+export type ClusterSelfTest = {
+  readonly otherSolutions: readonly LearnerCase[];
+  readonly nearMisses: readonly NearMiss[];
+  /** Extra assertions on the reference solution's results. */
+  readonly afterSolution?: (h: ScenarioHarness, results: readonly CheckResult[]) => void | Promise<void>;
+};
+
+/**
+ * Exactly these graded checks do not pass and every other graded one does. "Not pass" is `fail`, or
+ * `error` where a probe refuses to guess (a kubelet config changed but not yet applied).
+ */
+export function expectOnlyNotPassing(results: readonly CheckResult[], failing: readonly string[]): void {
+  const ids = new Set(results.map((r) => r.checkId));
+  for (const id of failing) expect(ids.has(id), `no check ${id}`).toBe(true);
+  const got = Object.fromEntries(
+    results.filter((r) => r.graded).map((r) => [r.checkId, r.status === 'pass' ? 'pass' : 'not pass']),
+  );
+  const want = Object.fromEntries(
+    Object.keys(got).map((id) => [id, failing.includes(id) ? 'not pass' : 'pass']),
+  );
+  expect(got, explain(results)).toEqual(want);
+}
+
+function printResults(label: string, results: readonly CheckResult[]): void {
+  console.log(`--- ${label}\n${explain(results)}`);
+}
+
+/**
+ * The standard cluster self-test: after setup every graded check fails; after the reference
+ * solution every check passes (graded and guards); after reset the backed-up node files are
+ * byte-identical to before setup and the cluster is healthy. Other solutions pass, near misses fail
+ * exactly their checks — each case set up and reset on its own.
+ */
+export function defineClusterSelfTest(id: string, options: ClusterSelfTest): void {
+  const inCi = process.env.CI === 'true';
+  describe(`cluster scenario ${id}`, () => {
+    const withLab = async (
+      body: (h: ScenarioHarness, access: ClusterAccess, scenario: Scenario) => Promise<void>,
+      ctx: { skip: (note?: string) => void },
+    ) => {
+      const access = await findLab();
+      if (typeof access === 'string') {
+        if (inCi) expect.fail(`no lab cluster for the cluster tier: ${access}`);
+        ctx.skip(`no lab cluster: ${access}`);
+        return;
+      }
+      const hooks = (await engineHooks()) ?? fallbackHooks();
+      const { trainer, cleanup } = createTestTrainer({
+        resolveLab: async () => access,
+        ...(hooks ? { clusterHooks: hooks } : {}),
+      });
+      const h = scenarioHarness(trainer, id);
+      const before = await nodeFileHashes(access, h.scenario.backup);
+      try {
+        await body(h, access, h.scenario);
+      } finally {
+        await h.reset();
+        await expectClusterHealthy(access);
+        expect(await nodeFileHashes(access, h.scenario.backup), 'node files after reset').toEqual(before);
+        cleanup();
+      }
+    };
+
+    it('setup fails every graded check; the reference solution passes all; reset restores the lab', async (ctx) =>
+      withLab(async (h) => {
+        await h.setup();
+        const fresh = await h.check();
+        printResults(`${id} after setup`, fresh);
+        expectAllGradedFail(fresh);
+        await h.solve();
+        const solved = await h.check();
+        printResults(`${id} after the reference solution`, solved);
+        expectAllGradedPass(solved);
+        for (const r of solved) expect(r.status, `${r.checkId}\n${explain(solved)}`).toBe('pass');
+        await options.afterSolution?.(h, solved);
+      }, ctx));
+
+    for (const solution of options.otherSolutions)
+      it(`accepts another correct solution: ${solution.name}`, async (ctx) =>
+        withLab(async (h) => {
+          await h.setup();
+          await h.learner(solution.script);
+          const results = await h.check();
+          printResults(`${id} other solution: ${solution.name}`, results);
+          expectAllGradedPass(results);
+        }, ctx));
+
+    for (const miss of options.nearMisses)
+      it(`near miss fails ${miss.failing.join(', ')}: ${miss.name}`, async (ctx) =>
+        withLab(async (h) => {
+          await h.setup();
+          await h.learner(miss.script);
+          const results = await h.check();
+          printResults(`${id} near miss: ${miss.name}`, results);
+          expectOnlyNotPassing(results, miss.failing);
+        }, ctx));
+  });
+}
+
+/** Learner scripts start with the scenario helpers loaded (the same ones setup and solution use). */
+export const LIB = 'source "$SCENARIO_DIR/../_lib/lab.sh"\n';
