@@ -87,6 +87,13 @@ lab_restart_kubelet() {
   lab_wait_node_ready "$1" "${2:-180}"
 }
 
+# lab_mark_attempt  — the attempt starts now: facts the app observes (`observed` checks) count from
+# here, not from what setup itself did. Needs the recorder the app installs before setup.
+lab_mark_attempt() {
+  lab_node_sh control-plane '[ -x /var/lib/k8s-harden-lab/recorder/recorder.sh ] && /var/lib/k8s-harden-lab/recorder/recorder.sh mark' ||
+    lab_log "note: no recorder on the control-plane node (observed checks will say so)"
+}
+
 # lab_workload_image  — a small image every node already has (busybox): the host lab preloads
 # docker.io/library/busybox:lab; on kind, busybox is pulled once. Use imagePullPolicy IfNotPresent.
 lab_workload_image() {

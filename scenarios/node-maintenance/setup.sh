@@ -77,3 +77,6 @@ kubectl -n maintenance rollout status deployment/web --timeout=180s >/dev/null
 kubectl -n maintenance rollout status daemonset/node-agent --timeout=180s >/dev/null
 lab_retry 60 sh -c "[ \"\$(kubectl -n maintenance get pdb web -o jsonpath='{.status.currentHealthy}')\" = 2 ]"
 lab_log "pods on $WORKER: $(kubectl -n maintenance get pods --field-selector spec.nodeName="$WORKER" -o name | tr '\n' ' ')"
+# From here on the recorder's observations count (the rollout above is not part of the attempt).
+sleep 2
+lab_mark_attempt
