@@ -34,7 +34,8 @@ export function loadScenario(dir: string): ScenarioEntry {
     return invalid(
       doc.errors.map((e) => ({
         file: rel(file),
-        line: e.linePos?.[0]?.line ?? 1,
+        // linePos is only filled with prettyErrors; the offset always is.
+        line: e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line,
         field: '',
         reason: `YAML: ${e.message.split('\n')[0]}`,
       })),

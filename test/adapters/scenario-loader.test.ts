@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadScenario, loadScenarios } from '../../src/adapters/scenario-loader.js';
+import { formatProblem, type ScenarioProblem } from '../../src/domain/scenario.js';
+
+/** A valid scenario.yaml; tests replace lines to break it in one place. */
+export const VALID_YAML = `id: ID
+title: A small scenario
+domain: cluster-setup
+difficulty: easy
+minutes: 5
+lab: none
+checks:
+  - id: first
+    title: the file exists
+    probe: { kind: file, path: a.txt }
+    field: exists
+    expect: { op: eq, value: true }
+    hint: { nudge: n, teach: t, command: c }
+  - id: second
+    title: the mode is strict
+    weight: 2
+    probe:
+      kind: file
+      path: a.txt
+    field: mode
+    expect:
+      op: bitmask
+      value: "600"
+    hint: { nudge: n, teach: t, command: c }
+`;
+
+export function writeScenario(
+  root: string,
+  folder: string,
+  yaml: string,
+  files: Record<string, string> = {},
+) {
+  const dir = path.join(root, folder);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'scenario.yaml'), yaml.replace('id: ID', `id: ${folder}`));
+  const defaults: Record<string, string> = {
+    'brief.md': '# Brief\n',
+    'debrief.md': '# Debrief\n\n## Why it matters\n\nx\n\n## Common mistakes\n\ny\n',
+    'setup.sh': 'set -euo pipefail\n',
+    'solution.sh': 'set -euo pipefail\n',
+  };
+  for (const [name, text] of Object.entries({ ...defaults, ...files }))
+    fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+let root: string;
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-loader-'));
+});
+afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+const problems = (dir: string): readonly ScenarioProblem[] => {
+  const e = loadScenario(dir);
+  if (e.valid) throw new Error('expected an invalid scenario');
+  return e.problems;
+};
+
+describe('loadScenario', () => {
+  it('loads a valid folder with its texts and defaults', () => {
+    const e = loadScenario(writeScenario(root, 'ok', VALID_YAML));
+    expect(e.valid).toBe(true);
+    if (!e.valid) return;
+    expect(e.scenario.briefText).toBe('# Brief\n');
+    expect(e.scenario.checks[0]?.weight).toBe(1);
+    expect(e.scenario.checks[1]?.graded).toBe(true);
+    expect(e.scenario.hintCosts).toEqual({ nudge: 0.05, teach: 0.1, command: 0.25 });
+  });
+
+  it('points at the line of a wrong-typed field deep in checks', () => {
+    const yaml = VALID_YAML.replace('value: "600"', 'value: "999"').replace('weight: 2', 'weight: heavy');
+    const found = problems(writeScenario(root, 'deep', yaml));
+    const lines = yaml.split('\n');
+    const weight = found.find((p) => p.field === 'checks.1.weight');
+    expect(weight?.line).toBe(lines.indexOf('    weight: heavy') + 1);
+    expect(weight?.reason).toMatch(/number/);
+    const value = found.find((p) => p.field === 'checks.1.expect.value');
+    expect(value?.line).toBe(lines.indexOf('      value: "999"') + 1);
+    expect(formatProblem(weight as ScenarioProblem)).toMatch(
+      /deep[/\\]scenario\.yaml:16: checks\.1\.weight: /,
+    );
+  });
+
+  it('reports an unknown probe kind and a missing required field where they are', () => {
+    const yaml = VALID_YAML.replace(
+      'kind: file\n      path: a.txt',
+      'kind: teleport\n      path: a.txt',
+    ).replace('    title: the file exists\n', '');
+    const found = problems(writeScenario(root, 'kinds', yaml));
+    const lines = yaml.split('\n');
+    expect(found.find((p) => p.field === 'checks.1.probe.kind')?.line).toBe(
+      lines.indexOf('      kind: teleport') + 1,
+    );
+    // A missing key is reported at its parent, the list item.
+    expect(found.find((p) => p.field === 'checks.0.title')?.line).toBe(lines.indexOf('  - id: first') + 1);
+  });
+
+  it('reports a YAML syntax error with its line', () => {
+    const yaml = VALID_YAML.replace('minutes: 5', 'minutes: [5');
+    const found = problems(writeScenario(root, 'syntax', yaml));
+    expect(found[0]?.reason).toMatch(/^YAML: /);
+    // The flow sequence opens on line 5; the parser notices it is unclosed where line 6 starts.
+    expect(found[0]?.line).toBe(6);
+  });
+
+  it('reports a missing brief file at its key', () => {
+    const yaml = VALID_YAML.replace('lab: none\n', 'lab: none\nbrief: intro.md\n');
+    const found = problems(writeScenario(root, 'nobrief', yaml));
+    expect(found).toEqual([
+      expect.objectContaining({ field: 'brief', line: 7, reason: 'file intro.md does not exist' }),
+    ]);
+  });
+
+  it('needs the debrief headings and refuses scripts outside the folder', () => {
+    const yaml = VALID_YAML.replace('lab: none\n', 'lab: none\nsetup: ../../evil.sh\n');
+    const found = problems(writeScenario(root, 'bad', yaml, { 'debrief.md': '# Debrief\n' }));
+    expect(found.map((p) => p.field).sort()).toEqual(['debrief', 'debrief', 'setup']);
+    expect(found.find((p) => p.field === 'setup')?.reason).toMatch(/inside the scenario folder/);
+  });
+
+  it('a folder without scenario.yaml is invalid, not a crash', () => {
+    fs.mkdirSync(path.join(root, 'empty'));
+    expect(problems(path.join(root, 'empty'))[0]?.reason).toMatch(/missing/);
+  });
+});
+
+describe('loadScenarios', () => {
+  it('keeps the valid scenarios when others are broken; one id cannot be claimed twice', () => {
+    writeScenario(root, 'alpha', VALID_YAML);
+    // A second folder that claims alpha's id.
+    writeScenario(root, 'beta', VALID_YAML.replace('id: ID', 'id: alpha'));
+    writeScenario(root, 'gamma', 'id: gamma\ntitle: [\n');
+    fs.mkdirSync(path.join(root, '_shared'));
+    fs.mkdirSync(path.join(root, '.hidden'));
+    const entries = loadScenarios(root);
+    expect(entries.map((e) => (e.valid ? `${e.scenario.id} ok` : `${e.id} invalid`))).toEqual([
+      'alpha ok',
+      'beta invalid',
+      'gamma invalid',
+    ]);
+    const beta = entries[1];
+    expect(beta && !beta.valid && beta.problems[0]).toMatchObject({ field: 'id', line: 1 });
+  });
+
+  it('a missing root is an empty list', () => {
+    expect(loadScenarios(path.join(root, 'nope'))).toEqual([]);
+  });
+});
