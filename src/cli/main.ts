@@ -2,6 +2,14 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../engine/errors.js';
 import {
+  downCommand,
+  nodeCopyCommand,
+  nodeExecCommand,
+  nodeShellCommand,
+  statusCommand,
+  upCommand,
+} from './commands/lab-commands.js';
+import {
   checkCommand,
   hintCommand,
   listCommand,
@@ -12,6 +20,7 @@ import {
   validateCommand,
 } from './commands/scenario-commands.js';
 import { type Io, processIo, reportError } from './io.js';
+import { kubeconfigFor, parseProviderFlag, providerForCommand } from './lab-wiring.js';
 import { type AppServices, createServices } from './services.js';
 
 const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -113,7 +122,104 @@ export function buildProgram(
     .addOption(json)
     .action((opts: { json?: boolean }) => run(() => progressCommand(getServices(), io, opts))());
 
+  const provider = new Option(
+    '--provider <kind|host>',
+    'which lab (default: the existing one, else kind when available, else host)',
+  );
+
+  program
+    .command('up')
+    .description('create the lab cluster (kind, or the host lab built from Debian packages)')
+    .addOption(provider)
+    .option('--workers <n>', 'worker nodes', (v) => Number.parseInt(v, 10), 1)
+    .action((opts: { provider?: string; workers: number }) =>
+      run(async () =>
+        upCommand(await providerForCommand(parseProviderFlag(opts.provider), io.env), io, {
+          workers: opts.workers,
+        }),
+      )(),
+    );
+
+  program
+    .command('down')
+    .description('remove the lab cluster and everything it made (build caches are kept)')
+    .addOption(provider)
+    .action((opts: { provider?: string }) =>
+      run(async () => downCommand(await providerForCommand(parseProviderFlag(opts.provider), io.env), io))(),
+    );
+
+  program
+    .command('status')
+    .description('the lab: provider, nodes, apiserver health, kubeconfig path')
+    .addOption(provider)
+    .addOption(json)
+    .action((opts: { provider?: string; json?: boolean }) =>
+      run(async () =>
+        statusCommand(await providerForCommand(parseProviderFlag(opts.provider), io.env), io, opts),
+      )(),
+    );
+
+  program
+    .command('kubeconfig')
+    .description(
+      "print the path of the lab's own kubeconfig (export KUBECONFIG=$(k8s-harden-lab kubeconfig))",
+    )
+    .action(() =>
+      run(() => {
+        io.out(kubeconfigFor(io.env));
+        return EXIT.ok;
+      })(),
+    );
+
+  program
+    .command('doctor')
+    .description('check this machine can run a lab; each failing line says how to fix it')
+    .addOption(provider)
+    .addOption(json)
+    .action((opts: { provider?: string; json?: boolean }) =>
+      run(async () => {
+        const { doctorCommand } = await import('./commands/doctor-command.js');
+        return doctorCommand(io, { provider: parseProviderFlag(opts.provider), json: Boolean(opts.json) });
+      })(),
+    );
+
+  const node = program
+    .command('node')
+    .description('reach a lab node (names/roles: control-plane, worker, or a full node name)');
+  node
+    .command('exec')
+    .argument('<node>', 'control-plane, worker or a node name')
+    .argument('<command...>', 'the command (put it after --)')
+    .description('run a command on a node; stdin is passed through, the exit code kept')
+    .action((ref: string, argv: string[]) =>
+      run(async () => {
+        const stdin = process.stdin.isTTY ? undefined : await readStdin();
+        return nodeExecCommand(await providerForCommand(undefined, io.env), io, ref, argv, stdin);
+      })(),
+    );
+  node
+    .command('shell')
+    .argument('<node>', 'control-plane, worker or a node name')
+    .description('open an interactive shell on a node')
+    .action((ref: string) =>
+      run(async () => nodeShellCommand(await providerForCommand(undefined, io.env), io, ref))(),
+    );
+  node
+    .command('cp')
+    .argument('<from>', 'a local path or NODE:/path')
+    .argument('<to>', 'a local path or NODE:/path')
+    .description('copy a file between this machine and a node')
+    .action((from: string, to: string) =>
+      run(async () => nodeCopyCommand(await providerForCommand(undefined, io.env), io, from, to))(),
+    );
+
   return program;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Runs the CLI with argv (without node and script) and resolves to the exit code. */

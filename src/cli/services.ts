@@ -1,6 +1,8 @@
 import { AttemptStore } from '../adapters/attempt-store.js';
 import { scenariosDir } from '../adapters/paths.js';
 import { ProgressStore } from '../adapters/progress-store.js';
+import { ClusterLifecycle } from '../engine/cluster-lifecycle.js';
+import { resolveLab } from '../engine/lab-access.js';
 import type { ClusterAccess } from '../engine/probes/types.js';
 import type { ClusterHooks } from '../engine/trainer.js';
 import { Trainer } from '../engine/trainer.js';
@@ -30,8 +32,9 @@ export function createServices(options: ServiceOptions = {}): AppServices {
     scenariosRoot: options.scenariosRoot ?? scenariosDir(),
     progress,
     attempts: new AttemptStore(),
-    resolveLab: options.resolveLab,
-    clusterHooks: options.clusterHooks,
+    // Cluster scenarios reach only the app's own lab, through the lab guard (engine/lab-access).
+    resolveLab: options.resolveLab ?? (() => resolveLab()),
+    clusterHooks: options.clusterHooks ?? new ClusterLifecycle(),
   });
   return { trainer, progress, notices };
 }
