@@ -1,7 +1,133 @@
+import { render } from 'ink';
+import { log } from '../adapters/log.js';
 import type { AppServices } from '../cli/services.js';
+import { EXIT, errorMessage } from '../engine/errors.js';
+import { App, DEFAULT_TIMING, type Timing } from './App.js';
+import { colorEnabled } from './ServicesContext.js';
+import { type AppState, initialState, resumeState } from './state.js';
+import { type UiServices, uiServicesFromApp } from './ui-services.js';
 
-/** Placeholder until the Ink UI lands: says so and exits non-zero. */
-export async function runTui(_services: AppServices, _options: { scenarioId?: string }): Promise<number> {
-  process.stderr.write('The terminal UI is not built yet; use `k8s-harden-lab --help`.\n');
-  return 1;
+export type RunTuiOptions = { readonly scenarioId?: string };
+
+/** What the terminal UI needs from outside besides the services; all optional, for tests and later labs. */
+export type RunTuiDeps = {
+  readonly stdin?: NodeJS.ReadStream;
+  readonly stdout?: NodeJS.WriteStream;
+  readonly stderr?: NodeJS.WriteStream;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly timing?: Timing;
+  /** The lab's provider and health (from the lab providers, when they land). */
+  readonly labStatus?: UiServices['labStatus'];
+  /**
+   * Runs an interactive shell on a lab node with the terminal handed over (inherited stdio). The TUI
+   * is unmounted while it runs and comes back on the same screen with a fresh check round.
+   */
+  readonly nodeShell?: (node: string) => Promise<unknown>;
+};
+
+/** Set by the startup benchmark: draw the first frame, then quit. */
+export const EXIT_AFTER_FIRST_FRAME = 'K8S_HARDEN_LAB_EXIT_AFTER_FIRST_FRAME';
+
+const NO_TTY =
+  'The terminal UI needs an interactive terminal (stdin and stdout must be a TTY).\n' +
+  'next: in scripts use `k8s-harden-lab list`, `start <id> --no-tui`, `check <id>` and `hint <id>`.\n';
+
+/** Opens the terminal UI; resolves to the exit code when the learner quits. */
+export async function runTui(
+  services: AppServices,
+  options: RunTuiOptions,
+  deps: RunTuiDeps = {},
+): Promise<number> {
+  const stdin = deps.stdin ?? process.stdin;
+  const stdout = deps.stdout ?? process.stdout;
+  const stderr = deps.stderr ?? process.stderr;
+  const env = deps.env ?? process.env;
+  if (!stdin.isTTY || !stdout.isTTY) {
+    stderr.write(NO_TTY);
+    return EXIT.usage;
+  }
+
+  // The node shell runs between two mounts of the app: quit Ink, hand over the terminal, come back.
+  const handover: { run?: () => Promise<unknown> } = {};
+  let current: { unmount(): void; clear(): void } | undefined;
+  const nodeShell = deps.nodeShell;
+  const ui = uiServicesFromApp(services, {
+    ...(deps.labStatus ? { labStatus: deps.labStatus } : {}),
+    ...(nodeShell
+      ? {
+          openNodeShell: (node: string) =>
+            new Promise<void>((resolve, reject) => {
+              handover.run = () => nodeShell(node).then(() => resolve(), reject);
+              current?.clear();
+              current?.unmount();
+            }),
+        }
+      : {}),
+  });
+
+  let state: AppState;
+  if (options.scenarioId) {
+    const scenario = services.trainer.get(options.scenarioId);
+    state = initialState({
+      scenario: {
+        id: scenario.id,
+        setUp: services.trainer.isSetUp(scenario),
+        attempt: services.trainer.attempt(scenario.id) ?? null,
+      },
+      notices: services.notices,
+    });
+  } else state = initialState({ notices: services.notices });
+
+  const exitAfterFirstFrame = Boolean(env[EXIT_AFTER_FIRST_FRAME]);
+  const color = colorEnabled(env);
+  try {
+    for (;;) {
+      let framed = false;
+      const instance = render(
+        <App
+          services={ui}
+          initial={state}
+          color={color}
+          timing={deps.timing ?? DEFAULT_TIMING}
+          onState={(s) => {
+            state = s;
+          }}
+        />,
+        {
+          stdin,
+          stdout,
+          stderr,
+          exitOnCtrlC: false,
+          patchConsole: false,
+          onRender: exitAfterFirstFrame
+            ? () => {
+                if (framed) return;
+                framed = true;
+                setImmediate(() => instance.unmount());
+              }
+            : undefined,
+        },
+      );
+      current = instance;
+      await instance.waitUntilExit();
+      current = undefined;
+      const run = handover.run;
+      handover.run = undefined;
+      if (!run) return EXIT.ok;
+      stdin.pause();
+      try {
+        await run();
+      } catch (error) {
+        log.warn('node shell failed', { error: errorMessage(error) });
+        stderr.write(`The node shell failed: ${errorMessage(error)}\n`);
+      }
+      state = resumeState(state);
+    }
+  } catch (error) {
+    log.error('terminal UI crashed', { error: error instanceof Error ? error.stack : String(error) });
+    stderr.write(
+      `error: the terminal UI stopped: ${errorMessage(error)}\nnext: this looks like a bug; the details are in ${log.path() ?? 'the debug log'}\n`,
+    );
+    return EXIT.bug;
+  }
 }

@@ -1,0 +1,265 @@
+import { Box, Text } from 'ink';
+import type { Dispatch } from 'react';
+import type { CheckResult } from '../../domain/checks.js';
+import { DOMAINS, type Scenario } from '../../domain/scenario.js';
+import { useCommands } from '../hooks/use-commands.js';
+import { type LabLine, useLabStatus } from '../hooks/use-lab-status.js';
+import { useNow } from '../hooks/use-now.js';
+import { type SessionTiming, useScenarioSession } from '../hooks/use-scenario-session.js';
+import type { Command, Mode } from '../keys.js';
+import { renderMarkdown } from '../markdown.js';
+import { type Theme, useServices, useTheme } from '../ServicesContext.js';
+import type { Action, AttemptView, ConfirmAction, Session } from '../state.js';
+import { fitLines, formatElapsed, labelled, truncate, windowAround, wrapText } from '../text.js';
+import { HelpBar } from './HelpBar.js';
+import { Lines } from './Lines.js';
+
+const SYMBOL: Record<CheckResult['status'], string> = { pass: '✔', fail: '✘', error: '!', waiting: '…' };
+
+const CONFIRM: Record<ConfirmAction, string> = {
+  reset: 'Reset this scenario? The workspace and this attempt are removed.  y / n',
+  solution: 'Show the reference solution? This attempt will score 0.  y / n',
+};
+
+function statusColor(theme: Theme, status: CheckResult['status']) {
+  return status === 'pass' ? theme.ok : status === 'fail' ? theme.fail : theme.warn;
+}
+
+function labText(lab: LabLine): string {
+  switch (lab.type) {
+    case 'none':
+      return 'no lab';
+    case 'loading':
+      return 'lab: checking…';
+    case 'error':
+      return `lab: ${lab.message}`;
+    case 'status':
+      return `lab: ${lab.status.provider}${lab.status.cluster ? ` ${lab.status.cluster}` : ''} (${lab.status.health}${lab.status.detail ? `: ${lab.status.detail}` : ''})`;
+  }
+}
+
+/** Timer and running score: the only part that re-renders every second. */
+function ScoreLine(props: {
+  readonly attempt: AttemptView | null;
+  readonly session: Session;
+  readonly tickMs: number;
+}) {
+  const services = useServices();
+  const theme = useTheme();
+  const now = useNow(services.now, props.attempt && !props.attempt.finishedAt ? props.tickMs : 0);
+  const a = props.attempt;
+  const end = a?.finishedAt ? Date.parse(a.finishedAt) : now;
+  const timer = a ? `⏱ ${formatElapsed(end - Date.parse(a.startedAt))}` : '⏱ –';
+  const s = props.session.score;
+  const score = s
+    ? s.forfeited
+      ? 'score 0 (forfeited)'
+      : `score ${s.percent}%${s.hintFactor < 1 ? ` (max ${Math.round(100 * s.hintFactor)}%)` : ''}`
+    : 'score –';
+  return (
+    <Text color={s?.forfeited ? theme.fail : theme.accent}>
+      {timer} {score}
+    </Text>
+  );
+}
+
+export function ScenarioScreen(props: {
+  readonly scenario: Scenario;
+  readonly session: Session;
+  readonly confirm: ConfirmAction | null;
+  readonly mode: Mode;
+  readonly dispatch: Dispatch<Action>;
+  readonly width: number;
+  readonly height: number;
+  readonly timing: SessionTiming & { readonly tickMs: number };
+}) {
+  const { scenario, session, dispatch, width } = props;
+  const services = useServices();
+  const theme = useTheme();
+  const intents = useScenarioSession(scenario, session, dispatch, props.timing);
+  const lab = useLabStatus(scenario.lab === 'cluster');
+  const busy = session.phase === 'setting-up' || session.phase === 'resetting';
+
+  // ---- lay out every section as lines, so the screen fits the terminal height ----
+  const budget = props.height;
+  const meta = `${DOMAINS[scenario.domain]} · ${scenario.difficulty} · ~${scenario.minutes} min · ${
+    scenario.lab === 'cluster' ? labText(lab) : 'local workspace, no cluster'
+  }`;
+  const workspace = `Workspace  ${services.workspace(scenario)}`;
+  const shell = labelled('Shell      ', services.shellLine(scenario), width, 3);
+
+  const results = session.results ?? [];
+  const graded = results.filter((r) => r.graded);
+  const passing = graded.filter((r) => r.status === 'pass').length;
+  let checksHead: string;
+  if (session.phase === 'setting-up') checksHead = 'Setting up…';
+  else if (session.phase === 'resetting') checksHead = 'Resetting…';
+  else if (session.phase === 'suspended') checksHead = 'In the node shell; checks re-run when it ends.';
+  else if (!session.setUp)
+    checksHead = 'Not set up yet: press s to create the workspace and start the timer.';
+  else if (!session.results) checksHead = 'Checking…';
+  else
+    checksHead = `Checks: ${passing}/${graded.length} graded passing${
+      session.allPass ? ' · all pass! d shows the debrief' : ''
+    }${session.phase === 'checking' ? ' · checking…' : ''}`;
+
+  const showLog = busy && session.log.length > 0;
+  const logLines = showLog ? session.log.map((l) => truncate(`  ${l}`, width)) : [];
+  const checkRows = session.setUp && !busy ? results : [];
+  const checkWindow = Math.min(checkRows.length, Math.max(3, Math.floor(budget / 4)));
+  const [cStart, cEnd] = windowAround(session.selected, checkRows.length, checkWindow);
+  const selected = checkRows[session.selected];
+  const detail = selected
+    ? [
+        ...labelled('  expected: ', selected.expected, width, 2),
+        ...labelled('  actual:   ', selected.actual, width, 2),
+      ]
+    : [];
+  const hint = session.hint
+    ? fitLines(
+        `Hint (${session.hint.level}, −${Math.round(session.hint.cost * 100)}%) for "${session.hint.checkTitle}": ${session.hint.text}`,
+        width,
+        6,
+      )
+    : [];
+  const message = session.message ? fitLines(session.message.text, width, 2) : [];
+  const fixed =
+    2 +
+    1 +
+    shell.length +
+    1 +
+    1 +
+    logLines.length +
+    (cEnd - cStart) +
+    detail.length +
+    hint.length +
+    message.length +
+    1;
+  const bodyHeight = Math.max(2, budget - fixed);
+
+  const paneLines =
+    session.pane === 'solution' && session.solution !== null
+      ? session.solution
+          .replace(/\n+$/, '')
+          .split('\n')
+          .flatMap((l) => wrapText(l, width - 2))
+      : renderMarkdown(scenario.briefText, width - 2, theme.color);
+  const maxScroll = Math.max(0, paneLines.length - bodyHeight);
+  const scroll = Math.min(session.scroll, maxScroll);
+  const paneTitle =
+    session.pane === 'solution'
+      ? 'Reference solution (score forfeited) · esc back to the brief'
+      : `Brief${paneLines.length > bodyHeight ? ` · lines ${scroll + 1}–${Math.min(paneLines.length, scroll + bodyHeight)} of ${paneLines.length} · PgUp/PgDn` : ''}`;
+
+  // ---- keys ----
+  const hidden = new Set<Command>();
+  if (session.setUp) hidden.add('setup');
+  const onCommand = (command: Command | undefined) => {
+    if (props.mode === 'confirm') {
+      if (command === 'yes') {
+        dispatch({ type: 'overlay/close' });
+        if (props.confirm === 'reset') intents.reset();
+        if (props.confirm === 'solution') intents.solution();
+      } else if (command === 'no') dispatch({ type: 'overlay/close' });
+      return;
+    }
+    switch (command) {
+      case 'up':
+        dispatch({ type: 'select/move', delta: -1 });
+        return;
+      case 'down':
+        dispatch({ type: 'select/move', delta: 1 });
+        return;
+      case 'scroll-up':
+        dispatch({ type: 'scroll', delta: -Math.max(1, bodyHeight - 1), max: maxScroll });
+        return;
+      case 'scroll-down':
+        dispatch({ type: 'scroll', delta: Math.max(1, bodyHeight - 1), max: maxScroll });
+        return;
+      case 'setup':
+        intents.setup();
+        return;
+      case 'check':
+        if (session.setUp) intents.check();
+        else
+          dispatch({ type: 'message', id: scenario.id, message: { kind: 'info', text: 'Press s first.' } });
+        return;
+      case 'hint':
+        intents.hint();
+        return;
+      case 'reset':
+        if (!busy) dispatch({ type: 'confirm/ask', action: 'reset' });
+        return;
+      case 'solution':
+        if (session.pane === 'solution') dispatch({ type: 'pane/brief' });
+        else if (session.solution !== null) intents.solution();
+        else dispatch({ type: 'confirm/ask', action: 'solution' });
+        return;
+      case 'node-shell':
+        intents.nodeShell();
+        return;
+      case 'debrief':
+        intents.debrief();
+        return;
+      case 'back':
+        if (session.pane === 'solution') dispatch({ type: 'pane/brief' });
+        else if (busy)
+          dispatch({
+            type: 'message',
+            id: scenario.id,
+            message: { kind: 'info', text: 'Wait for it to finish (ctrl+c quits).' },
+          });
+        else dispatch({ type: 'back' });
+        return;
+      default:
+        return;
+    }
+  };
+  useCommands(props.mode, onCommand, props.mode === 'scenario' || props.mode === 'confirm');
+
+  return (
+    <Box flexDirection="column" width={width}>
+      <Box justifyContent="space-between" width={width}>
+        <Text bold={theme.bold} wrap="truncate">
+          {truncate(scenario.title, Math.max(10, width - 34))}
+        </Text>
+        <ScoreLine attempt={session.attempt} session={session} tickMs={props.timing.tickMs} />
+      </Box>
+      <Text color={theme.muted} wrap="truncate">
+        {truncate(meta, width)}
+      </Text>
+      <Text wrap="truncate-start">{workspace}</Text>
+      <Lines lines={shell} color={theme.accent} />
+      <Text bold={theme.bold} color={session.pane === 'solution' ? theme.warn : undefined} wrap="truncate">
+        {truncate(`── ${paneTitle} `.padEnd(width, '─'), width)}
+      </Text>
+      <Box flexDirection="column" height={bodyHeight} paddingLeft={1}>
+        <Lines lines={paneLines.slice(scroll, scroll + bodyHeight)} />
+      </Box>
+      <Text bold={theme.bold} color={session.allPass ? theme.ok : undefined} wrap="truncate">
+        {truncate(checksHead, width)}
+      </Text>
+      <Lines lines={logLines} color={theme.muted} />
+      {checkRows.slice(cStart, cEnd).map((r, i) => {
+        const index = cStart + i;
+        const mark = index === session.selected ? '›' : ' ';
+        return (
+          <Text key={r.checkId} wrap="truncate" inverse={theme.color && index === session.selected}>
+            {mark} <Text color={statusColor(theme, r.status)}>{SYMBOL[r.status]}</Text>{' '}
+            {truncate(`${r.title}${r.graded ? '' : ' (not graded)'}`, width - 4)}
+          </Text>
+        );
+      })}
+      <Lines lines={detail} color={selected?.status === 'pass' ? theme.ok : theme.muted} />
+      <Lines lines={hint} color={theme.warn} />
+      <Lines lines={message} color={session.message?.kind === 'error' ? theme.fail : theme.accent} />
+      {props.confirm ? (
+        <Text bold={theme.bold} color={theme.warn} wrap="truncate">
+          {truncate(CONFIRM[props.confirm], width)}
+        </Text>
+      ) : (
+        <HelpBar mode={props.mode} width={width} hidden={hidden} />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,83 @@
+import type { ScenarioProgress } from '../domain/progress.js';
+import { DOMAINS, type Domain, formatProblem, type ScenarioEntry } from '../domain/scenario.js';
+
+export type ScenarioStatus = 'new' | 'tried' | 'done';
+
+export type HomeItem =
+  | {
+      readonly kind: 'scenario';
+      readonly id: string;
+      readonly title: string;
+      readonly domain: Domain;
+      readonly difficulty: string;
+      readonly minutes: number;
+      readonly lab: 'local' | 'cluster';
+      readonly status: ScenarioStatus;
+      readonly best: number | null;
+      readonly cis: readonly string[];
+    }
+  | { readonly kind: 'invalid'; readonly id: string; readonly reason: string; readonly problems: number };
+
+export const INVALID_GROUP = 'Invalid scenarios (run `k8s-harden-lab validate`)';
+
+export function groupOf(item: HomeItem): string {
+  return item.kind === 'scenario' ? DOMAINS[item.domain] : INVALID_GROUP;
+}
+
+function statusOf(progress: ScenarioProgress | undefined, started: boolean): ScenarioStatus {
+  if (progress?.completed) return 'done';
+  if (started || (progress && progress.attempts > 0)) return 'tried';
+  return 'new';
+}
+
+/**
+ * The home list: valid scenarios grouped by CKS domain (in the exam's order), then invalid ones
+ * with their first problem; filtered by every word of `filter` (id, title, domain, difficulty, lab).
+ */
+export function homeItems(
+  entries: readonly ScenarioEntry[],
+  progress: Readonly<Record<string, ScenarioProgress>>,
+  started: (id: string) => boolean,
+  filter: string,
+): HomeItem[] {
+  const domainOrder = Object.keys(DOMAINS) as Domain[];
+  const items: HomeItem[] = entries.map((e): HomeItem => {
+    if (!e.valid) {
+      const first = e.problems[0];
+      return {
+        kind: 'invalid',
+        id: e.id,
+        reason: first ? formatProblem(first) : 'unknown problem',
+        problems: e.problems.length,
+      };
+    }
+    const s = e.scenario;
+    const p = progress[s.id];
+    return {
+      kind: 'scenario',
+      id: s.id,
+      title: s.title,
+      domain: s.domain,
+      difficulty: s.difficulty,
+      minutes: s.minutes,
+      lab: s.lab === 'cluster' ? 'cluster' : 'local',
+      status: statusOf(p, started(s.id)),
+      best: p?.bestScore ?? null,
+      cis: s.cis,
+    };
+  });
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+  const haystack = (i: HomeItem) =>
+    (i.kind === 'scenario'
+      ? [i.id, i.title, DOMAINS[i.domain], i.difficulty, i.lab, i.status, ...i.cis]
+      : [i.id, 'invalid', i.reason]
+    )
+      .join(' ')
+      .toLowerCase();
+  const rank = (i: HomeItem) => (i.kind === 'scenario' ? domainOrder.indexOf(i.domain) : domainOrder.length);
+  return items
+    .filter((i) => words.every((w) => haystack(i).includes(w)))
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => rank(a.item) - rank(b.item) || a.index - b.index)
+    .map(({ item }) => item);
+}
