@@ -98,7 +98,7 @@ export class KindProvider implements LabProvider {
 
   private runKind(
     args: readonly string[],
-    options: { timeoutMs?: number; onLine?: (line: string) => void } = {},
+    options: { timeoutMs?: number; onLine?: (line: string) => void; signal?: AbortSignal } = {},
   ) {
     return runCommand('kind', args, { env: this.kindEnv(), ...options });
   }
@@ -180,7 +180,7 @@ export class KindProvider implements LabProvider {
           this.kubeconfigPath(),
         ]);
         if (r.exitCode !== 0) return fail(step, onStep, r.failure, 'kind export kubeconfig');
-        const marked = this.markLab(image.image);
+        const marked = this.markLab(undefined);
         if (!marked.ok) return fail(step, onStep, marked.message, 'mark lab');
         finish(step, onStep);
       }
@@ -218,6 +218,7 @@ export class KindProvider implements LabProvider {
     fs.writeFileSync(logFile, `$ kind ${args.join(' ')}\n`);
     const created = await this.runKind(args, {
       timeoutMs: this.createTimeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
       onLine: (line) => {
         appendLog(logFile, line);
         onStep({ type: 'progress', step: step.name, line });
@@ -272,7 +273,7 @@ export class KindProvider implements LabProvider {
   }
 
   /** Renames kind's `kind-<cluster>` context to the lab's context and records state.json. */
-  private markLab(image: string): { ok: true } | { ok: false; message: string } {
+  private markLab(image: string | undefined): { ok: true } | { ok: false; message: string } {
     const file = this.kubeconfigPath();
     let text: string;
     try {
@@ -299,7 +300,7 @@ export class KindProvider implements LabProvider {
         server: ctx.server,
         ...(fingerprint ? { caFingerprint: fingerprint } : {}),
         createdAt: new Date().toISOString(),
-        image,
+        ...(image ? { image } : {}),
         engine: this.engineName,
       },
       this.env,
@@ -362,6 +363,7 @@ export class KindProvider implements LabProvider {
     const args = ['delete', 'cluster', '--name', this.cluster, '--kubeconfig', this.kubeconfigPath()];
     const r = await this.runKind(args, {
       timeoutMs: 5 * 60_000,
+      ...(options.signal ? { signal: options.signal } : {}),
       onLine: (line) => onStep({ type: 'progress', step: step.name, line }),
     });
     if (r.exitCode !== 0) return fail(step, onStep, r.failure, `kind ${args.join(' ')}`);
