@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Io } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { VALID_YAML, writeScenario } from '../helpers/scenario-folder.js';
+import { SCENARIOS_ROOT } from '../scenarios/harness.js';
+
+type Captured = Io & { stdout: () => string; stderr: () => string };
+function capture(): Captured {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out: (t) => out.push(t.endsWith('\n') ? t : `${t}\n`),
+    err: (t) => err.push(t.endsWith('\n') ? t : `${t}\n`),
+    isTTY: false,
+    env: process.env,
+    stdout: () => out.join(''),
+    stderr: () => err.join(''),
+  };
+}
+
+let home: string;
+beforeEach(() => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-cli-'));
+  vi.stubEnv('K8S_HARDEN_LAB_HOME', home);
+  vi.stubEnv('K8S_HARDEN_LAB_PROGRESS_DIR', path.join(home, 'progress'));
+  vi.stubEnv('K8S_HARDEN_LAB_SCENARIOS', SCENARIOS_ROOT);
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+describe('main', () => {
+  it('--help lists the commands and exits 0', async () => {
+    const io = capture();
+    expect(await main(['--help'], io)).toBe(0);
+    for (const c of ['list', 'start', 'check', 'hint', 'reset', 'solve', 'validate', 'progress'])
+      expect(io.stdout()).toContain(c);
+  });
+
+  it('--version prints the package version', async () => {
+    const io = capture();
+    expect(await main(['--version'], io)).toBe(0);
+    const pkg = JSON.parse(fs.readFileSync(path.join(SCENARIOS_ROOT, '..', 'package.json'), 'utf8'));
+    expect(io.stdout().trim()).toBe(pkg.version);
+  });
+
+  it('an unknown command is one clear line and exit 2', async () => {
+    const io = capture();
+    expect(await main(['frobnicate'], io)).toBe(2);
+    expect(io.stderr().split('\n')[0]).toBe("error: unknown command 'frobnicate'");
+  });
+
+  it('an unknown scenario id is one clear line and exit 2', async () => {
+    const io = capture();
+    expect(await main(['check', 'no-such-scenario'], io)).toBe(2);
+    const [first, next] = io.stderr().split('\n');
+    expect(first).toBe('error: unknown scenario "no-such-scenario"');
+    expect(next).toMatch(/^next: .*k8s-harden-lab list/);
+  });
+
+  it.each([[['check']], [['list', '--bogus']], [['hint', 'a', 'b']]])(
+    'bad arguments %j exit 2',
+    async (argv) => {
+      const io = capture();
+      expect(await main(argv, io)).toBe(2);
+      expect(io.stderr()).toMatch(/error/);
+    },
+  );
+
+  it('validate passes on the shipped scenarios', async () => {
+    const io = capture();
+    expect(await main(['validate', SCENARIOS_ROOT], io)).toBe(0);
+    expect(io.stdout()).toMatch(/all valid/);
+  });
+
+  it('validate on a broken folder exits 3 with file:line: field: reason', async () => {
+    const dir = path.join(home, 'broken');
+    writeScenario(dir, 'good', VALID_YAML);
+    writeScenario(dir, 'bad', VALID_YAML.replace('weight: 2', 'weight: heavy'));
+    const io = capture();
+    expect(await main(['validate', dir], io)).toBe(3);
+    expect(io.stderr()).toMatch(/bad[/\\]scenario\.yaml:16: checks\.1\.weight: .*number/);
+    expect(io.stdout()).toMatch(/2 scenario\(s\) .*1 problem/);
+  });
+
+  it('list still works with a broken scenario and marks it invalid', async () => {
+    const dir = path.join(home, 'mixed');
+    writeScenario(dir, 'good', VALID_YAML);
+    writeScenario(dir, 'bad', 'id: bad\ntitle: [\n');
+    vi.stubEnv('K8S_HARDEN_LAB_SCENARIOS', dir);
+    const io = capture();
+    expect(await main(['list'], io)).toBe(0);
+    expect(io.stdout()).toMatch(/good/);
+    expect(io.stdout()).toMatch(/! bad .*invalid: .*scenario\.yaml:\d+/);
+    const json = capture();
+    expect(await main(['list', '--json'], json)).toBe(0);
+    expect(JSON.parse(json.stdout()).map((e: { id: string; valid: boolean }) => [e.id, e.valid])).toEqual([
+      ['bad', false],
+      ['good', true],
+    ]);
+  });
+
+  it('start, check --json, solve, check --json, progress --json', async () => {
+    const id = 'kubeconfig-contexts';
+    const start = capture();
+    expect(await main(['start', id], start)).toBe(0);
+    expect(start.stdout()).toMatch(/Workspace: .*kubeconfig-contexts/);
+
+    const failing = capture();
+    expect(await main(['check', id, '--json'], failing)).toBe(1);
+    const before = JSON.parse(failing.stdout());
+    expect(before).toMatchObject({ scenario: id, allPass: false, score: 0 });
+    expect(before.results[0]).toEqual({
+      checkId: 'current-context',
+      title: expect.any(String),
+      status: 'fail',
+      expected: 'current-context of my-kube-config is `research`',
+      actual: 'found `kubernetes-admin@kubernetes`',
+      graded: true,
+      weight: 2,
+    });
+
+    const hint = capture();
+    expect(await main(['hint', id], hint)).toBe(0);
+    expect(hint.stdout()).toMatch(/Hint \(nudge, costs 5%\)/);
+
+    expect(await main(['solve', id], capture())).toBe(0);
+    const passing = capture();
+    expect(await main(['check', id, '--json'], passing)).toBe(0);
+    expect(JSON.parse(passing.stdout())).toMatchObject({ allPass: true, score: 0 });
+
+    const progress = capture();
+    expect(await main(['progress', '--json'], progress)).toBe(0);
+    const p = JSON.parse(progress.stdout());
+    expect(p.file).toBe(path.join(home, 'progress', 'progress.json'));
+    expect(p.scenarios[id]).toMatchObject({
+      completed: true,
+      bestScore: null,
+      forfeits: 1,
+      attempts: 1,
+      hintsUsed: 1,
+    });
+
+    const reset = capture();
+    expect(await main(['reset', id], reset)).toBe(0);
+    expect(fs.existsSync(path.join(home, 'workspaces', id))).toBe(false);
+  });
+
+  it('a corrupt progress file is set aside with a note, never a crash', async () => {
+    fs.mkdirSync(path.join(home, 'progress'), { recursive: true });
+    fs.writeFileSync(path.join(home, 'progress', 'progress.json'), '{{{');
+    const io = capture();
+    expect(await main(['progress', '--json'], io)).toBe(0);
+    expect(io.stderr()).toMatch(/note: Your progress file was damaged/);
+    expect(JSON.parse(io.stdout()).scenarios).toEqual({});
+  });
+});
