@@ -54,6 +54,8 @@ export type LifecycleOptions = {
   readonly healthTimeoutMs?: number;
   readonly pollMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Where node-side backups go (tests point it at a temporary folder). Default NODE_BACKUP_ROOT. */
+  readonly nodeBackupRoot?: string;
 };
 
 const EXEC_TIMEOUT_MS = 60_000;
@@ -80,12 +82,14 @@ export class ClusterLifecycle implements ClusterHooks {
   private readonly healthTimeoutMs: number;
   private readonly pollMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly nodeRoot: string;
 
   constructor(options: LifecycleOptions = {}) {
     this.env = options.env ?? process.env;
     this.healthTimeoutMs = options.healthTimeoutMs ?? 4 * 60_000;
     this.pollMs = options.pollMs ?? 2_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.nodeRoot = options.nodeBackupRoot ?? NODE_BACKUP_ROOT;
   }
 
   backupDir(access: ClusterAccess, scenario: string): string {
@@ -135,7 +139,7 @@ export class ClusterLifecycle implements ClusterHooks {
         }
         for (const [node, files] of byNode) {
           onLine(`backing up ${files.length} file(s) on ${node}`);
-          const nodeDir = `${NODE_BACKUP_ROOT}/${scenario.id}`;
+          const nodeDir = `${this.nodeRoot}/${scenario.id}`;
           const script = [
             'set -e',
             `mkdir -p ${shQuote(`${nodeDir}/files`)}`,
@@ -279,7 +283,7 @@ export class ClusterLifecycle implements ClusterHooks {
         await this.exec(
           access.provider,
           node,
-          `rm -rf ${shQuote(`${NODE_BACKUP_ROOT}/${scenario.id}`)}`,
+          `rm -rf ${shQuote(`${this.nodeRoot}/${scenario.id}`)}`,
           'removing the node backup',
         );
       }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Observation } from '../../domain/checks.js';
@@ -15,7 +16,9 @@ import type { ProbeContext } from './types.js';
 export type ApiResponse =
   | { readonly type: 'ok'; readonly status: number; readonly body: unknown }
   | { readonly type: 'http'; readonly status: number; readonly body: unknown; readonly message: string }
-  | { readonly type: 'unreachable'; readonly message: string };
+  | { readonly type: 'unreachable'; readonly message: string }
+  /** The kubeconfig itself cannot be used (credentials, TLS settings): not a waiting window. */
+  | { readonly type: 'invalid'; readonly message: string };
 
 type Loaded = { readonly kc: KubeConfig; readonly agent: https.Agent; readonly mtimeMs: number };
 const loaded = new Map<string, Loaded>();
@@ -61,12 +64,12 @@ export async function kubeRequest(
   options: RequestOptions = {},
 ): Promise<ApiResponse> {
   const cluster = kc.getCurrentCluster();
-  if (!cluster) return { type: 'unreachable', message: 'the kubeconfig names no cluster' };
+  if (!cluster) return { type: 'invalid', message: 'the kubeconfig names no cluster' };
   const opts: https.RequestOptions = { method: options.method ?? 'GET', headers: {} };
   try {
     await kc.applyToHTTPSOptions(opts);
   } catch (error) {
-    return { type: 'unreachable', message: `credentials could not be loaded: ${(error as Error).message}` };
+    return { type: 'invalid', message: `the kubeconfig cannot be used: ${(error as Error).message}` };
   }
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   opts.headers = {
@@ -76,9 +79,11 @@ export async function kubeRequest(
       ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) }
       : {}),
   };
-  const agent = agentFor(kc);
-  if (agent) opts.agent = agent;
   const url = new URL(path, cluster.server);
+  // Plain http only for test servers; a lab's apiserver is always https.
+  const transport = url.protocol === 'http:' ? http : https;
+  const agent = agentFor(kc);
+  if (agent && transport === https) opts.agent = agent;
   return new Promise<ApiResponse>((resolve) => {
     const req = https.request(
       url,
@@ -151,8 +156,7 @@ export function apiWaiting(context: ProbeContext, r: ApiResponse): Promise<Obser
   let pending = context.roundCache.get(key) as Promise<Observation> | undefined;
   if (!pending) {
     pending = (async (): Promise<Observation> => {
-      const why =
-        r.type === 'http' ? `HTTP ${r.status}: ${r.message}` : r.type === 'unreachable' ? r.message : '';
+      const why = r.type === 'http' ? `HTTP ${r.status}: ${r.message}` : 'message' in r ? r.message : '';
       let tail = '';
       try {
         const batch = await nodeBatch(context, 'control-plane');
