@@ -30,6 +30,8 @@ export class FakeLabProvider implements LabProvider {
       nodes?: LabNode[];
       kubeconfig?: string;
       env?: Record<string, string>;
+      /** Limit the node batch's process scan to these pids (this machine may run real kubelets). */
+      pids?: () => readonly number[];
       answer?: (call: ExecCall) => Promise<CommandResult> | CommandResult;
     } = {},
   ) {}
@@ -73,8 +75,13 @@ export class FakeLabProvider implements LabProvider {
     const call: ExecCall = { node, argv, ...(options.stdin === undefined ? {} : { stdin: options.stdin }) };
     this.calls.push(call);
     if (this.options.answer) return this.options.answer(call);
+    const pids = this.options.pids?.();
+    const stdin =
+      pids && options.stdin !== undefined
+        ? options.stdin.replaceAll('/proc/[0-9]*', pids.map((p) => `/proc/${p}`).join(' '))
+        : options.stdin;
     return runCommand(argv[0] ?? 'sh', argv.slice(1), {
-      ...(options.stdin === undefined ? {} : { input: options.stdin }),
+      ...(stdin === undefined ? {} : { input: stdin }),
       env: this.options.env,
       timeoutMs: options.timeoutMs ?? 20_000,
     });

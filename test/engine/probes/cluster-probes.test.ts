@@ -62,7 +62,7 @@ afterAll(() => {
 
 describe('node batch (run for real with bash on this machine)', () => {
   it('answers every node read of a round with ONE exec per node', async () => {
-    const provider = new FakeLabProvider();
+    const provider = new FakeLabProvider({ pids: () => [fakeKubelet.pid ?? 0] });
     const checks = [
       check(
         { kind: 'file', path: path.join(tmp, 'a.yaml'), node: 'worker' },
@@ -122,7 +122,7 @@ describe('node batch (run for real with bash on this machine)', () => {
   });
 
   it('an unknown node is an error, not a fail', async () => {
-    const provider = new FakeLabProvider();
+    const provider = new FakeLabProvider({ pids: () => [fakeKubelet.pid ?? 0] });
     const [r] = await runRound(
       [check({ kind: 'nodePort', node: 'nope', port: 1 }, { op: 'eq', value: false }, 'open')],
       {
@@ -135,7 +135,7 @@ describe('node batch (run for real with bash on this machine)', () => {
   });
 
   it('a config file changed after the kubelet started is reported as not in effect', async () => {
-    const provider = new FakeLabProvider();
+    const provider = new FakeLabProvider({ pids: () => [fakeKubelet.pid ?? 0] });
     fs.utimesSync(configPath, new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
     try {
       const [r] = await runRound(
