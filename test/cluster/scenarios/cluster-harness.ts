@@ -8,7 +8,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { runCommand } from '../../../src/adapters/process/run.js';
 import type { CheckResult } from '../../../src/domain/checks.js';
 import type { Scenario } from '../../../src/domain/scenario.js';
@@ -28,7 +28,14 @@ import {
 
 /** Where the lab's state lives: the app's real data folder unless the run says otherwise. */
 export function labEnv(): NodeJS.ProcessEnv {
+  let provided: string | undefined;
+  try {
+    provided = inject('labHome') || undefined;
+  } catch {
+    provided = undefined;
+  }
   const home =
+    provided ??
     process.env.KHL_TEST_LAB_HOME ??
     path.join(process.env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share'), 'k8s-harden-lab');
   return { ...process.env, K8S_HARDEN_LAB_HOME: home };
