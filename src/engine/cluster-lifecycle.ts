@@ -411,3 +411,8 @@ export class ClusterLifecycle implements ClusterHooks {
     await this.waitHealthy(access, onLine);
   }
 }
+
+/** The engine's ClusterHooks for the composition root (and the cluster-tier harness). */
+export function createClusterHooks(options: LifecycleOptions = {}): ClusterLifecycle {
+  return new ClusterLifecycle(options);
+}

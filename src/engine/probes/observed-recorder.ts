@@ -13,7 +13,7 @@ export const RECORDER_SCRIPT = `${RECORDER_DIR}/recorder.sh`;
 export const RECORDER_LOG = '/var/log/k8s-harden-lab/recorder.jsonl';
 export const RECORDER_UNIT = 'k8s-harden-lab-recorder';
 
-const SNAPSHOT_FILTER = `def cond(t): ([.status.conditions[]? | select(.type == t) | .status][0] == "True");
+export const SNAPSHOT_FILTER = `def cond(t): ([.status.conditions[]? | select(.type == t) | .status][0] == "True");
 {nodes: [.items[] | select(.kind == "Node") | {name: .metadata.name, unsched: (.spec.unschedulable // false), ready: cond("Ready")}],
  pods: [.items[] | select(.kind == "Pod") | {ns: .metadata.namespace, name: .metadata.name, node: (.spec.nodeName // ""),
    phase: .status.phase, ready: cond("Ready"), owner: (.metadata.ownerReferences[0].kind // ""),
@@ -23,7 +23,7 @@ const SNAPSHOT_FILTER = `def cond(t): ([.status.conditions[]? | select(.type == 
    min: .spec.minAvailable, maxUnavailable: .spec.maxUnavailable, sel: (.spec.selector.matchLabels // {}),
    desired: .status.desiredHealthy, healthy: .status.currentHealthy}]}`;
 
-const EVENT_FILTER = `[.items[] | select(.source.component == "kubelet" and (.reason == "Starting" or .reason == "NodeNotSchedulable" or .reason == "NodeSchedulable" or .reason == "NodeReady" or .reason == "NodeNotReady"))
+export const EVENT_FILTER = `[.items[] | select(.source.component == "kubelet" and (.reason == "Starting" or .reason == "NodeNotSchedulable" or .reason == "NodeSchedulable" or .reason == "NodeReady" or .reason == "NodeNotReady"))
  | {node: .involvedObject.name, reason: .reason, time: (.lastTimestamp // .eventTime // .firstTimestamp), first: .firstTimestamp, count: (.count // 1)}]`;
 
 export const RECORDER_SH = `#!/bin/bash

@@ -18,13 +18,17 @@ import { probeError, value } from './types.js';
  *
  * - `node-maintenance:<node>` (`<node>` = `worker`, `control-plane` or a name) →
  *   `{node, kubeletRestarts, restarts: [{at, unschedulable, evictable: ["ns/name"], known}],
- *     cordonedAtEveryRestart, emptyAtEveryRestart, drainedBeforeRestart, unschedulableNow}`.
+ *     cordonedAtEveryRestart, emptyAtEveryRestart, drainedBeforeRestart, drainedAtSomePoint,
+ *     backInServiceAfterLastRestart, unschedulableNow}`.
  *   A kubelet restart is a kubelet `Starting` event for the node, or the running kubelet's process
  *   start, after the attempt began (restarts within 3 s of each other are one). For each, the last
  *   snapshot before it says whether the node was unschedulable and which evictable pods were on it
  *   (evictable: not a DaemonSet's, not a static/mirror pod, not Succeeded/Failed; pods being
  *   deleted still count — a finished drain has none). `drainedBeforeRestart` is true when there
  *   was at least one restart and at every one the node was cordoned and empty.
+ *   `drainedAtSomePoint`: some snapshot shows the node unschedulable with no evictable pods.
+ *   `backInServiceAfterLastRestart`: a snapshot after the last restart shows it schedulable and
+ *   Ready (uncordoned after the maintenance).
  *
  * - `pdb:<namespace>/<name>` → `{minAvailable, lowestHealthy, lowestAt, respected, samples, seen}`:
  *   the fewest healthy pods (Ready, matching the PDB's matchLabels, not being deleted) in any
@@ -138,6 +142,16 @@ export function nodeMaintenanceFact(
     };
   });
   const last = snaps.at(-1)?.s.nodes.find((x) => x.name === node);
+  const drainedAtSomePoint = snaps.some(
+    (x) =>
+      x.s.nodes.some((m) => m.name === node && m.unsched) &&
+      !x.s.pods.some((p) => p.node === node && evictable(p)),
+  );
+  const lastRestart = restarts.at(-1);
+  const lastRestartMs = lastRestart ? Date.parse(lastRestart.at) : undefined;
+  const backInService =
+    lastRestartMs !== undefined &&
+    snaps.some((x) => x.t > lastRestartMs && x.s.nodes.some((m) => m.name === node && !m.unsched && m.ready));
   const cordoned = restarts.every((r) => r.known && r.unschedulable);
   const empty = restarts.every((r) => r.known && r.evictable.length === 0);
   return {
@@ -147,6 +161,8 @@ export function nodeMaintenanceFact(
     cordonedAtEveryRestart: restarts.length > 0 && cordoned,
     emptyAtEveryRestart: restarts.length > 0 && empty,
     drainedBeforeRestart: restarts.length > 0 && cordoned && empty,
+    drainedAtSomePoint,
+    backInServiceAfterLastRestart: backInService,
     unschedulableNow: last?.unsched === true,
   };
 }

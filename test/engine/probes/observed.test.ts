@@ -80,3 +80,22 @@ describe('observed facts', () => {
     expect(broken).toMatchObject({ respected: false, lowestHealthy: 0 });
   });
 });
+
+describe('observed facts: drained at some point, back in service', () => {
+  it('sees the uncordon after the last restart', () => {
+    const lines = parseRecorderLog(
+      [
+        JSON.stringify({ t: T0, type: 'start' }),
+        snap(T0 + 1000, true, []),
+        starting(T0 + 5000, '2024-05-01T10:00:03Z'),
+        snap(T0 + 8000, false, [pod('a', 'w')]),
+      ].join('\n'),
+    );
+    const f = nodeMaintenanceFact(lines, 'w', undefined);
+    expect(f).toMatchObject({
+      drainedBeforeRestart: true,
+      drainedAtSomePoint: true,
+      backInServiceAfterLastRestart: true,
+    });
+  });
+});
