@@ -97,7 +97,9 @@ export function ScenarioScreen(props: {
   else if (session.phase === 'suspended') checksHead = 'In the node shell; checks re-run when it ends.';
   else if (!session.setUp)
     checksHead = 'Not set up yet: press s to create the workspace and start the timer.';
-  else if (!session.results) checksHead = 'Checking…';
+  else if (!session.results)
+    checksHead =
+      session.phase === 'checking' ? 'Checking…' : 'The checks could not run (see below); r retries.';
   else
     checksHead = `Checks: ${passing}/${graded.length} graded passing${
       session.allPass ? ' · all pass! d shows the debrief' : ''

@@ -45,13 +45,20 @@ export async function waitFor(
   }
 }
 
-/** Writes a key and waits until the frame shows `text`. */
+/**
+ * Ink attaches input handlers in effects, which run just after a frame is drawn: a key written the
+ * moment a frame appears can reach the previous screen's handler. Real typing is never that fast.
+ */
+export const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+
+/** Writes a key (once the screen's handlers are attached) and waits until the frame shows `until`. */
 export async function press(
   app: { stdin: { write(data: string): void }; lastFrame: () => string | undefined },
   key: string,
   until: string | ((frame: string) => boolean),
   timeoutMs?: number,
 ): Promise<string> {
+  await settle();
   app.stdin.write(key);
   return waitFor(app.lastFrame, typeof until === 'string' ? (f) => f.includes(until) : until, timeoutMs);
 }

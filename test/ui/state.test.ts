@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckResult } from '../../src/domain/checks.js';
+import type { Score } from '../../src/domain/scoring.js';
+import {
+  type Action,
+  type AppState,
+  initialState,
+  modeOf,
+  reducer,
+  resumeState,
+} from '../../src/ui/state.js';
+
+const run = (state: AppState, ...actions: Action[]) => actions.reduce(reducer, state);
+const home = () => initialState({ notices: ['progress file was damaged'] });
+const opened = () => run(home(), { type: 'open', id: 'a', setUp: true, attempt: null });
+const result = (checkId: string, status: CheckResult['status']): CheckResult => ({
+  checkId,
+  title: checkId,
+  status,
+  expected: 'x',
+  actual: 'y',
+  graded: true,
+  weight: 1,
+});
+const score: Score = { percent: 50, passedWeight: 1, totalWeight: 2, hintFactor: 1, forfeited: false };
+const checkDone = (id: string): Action => ({
+  type: 'check/done',
+  id,
+  results: [result('one', 'pass'), result('two', 'fail')],
+  score,
+  allPass: false,
+  attempt: null,
+});
+
+describe('home list', () => {
+  it('moves the selection within the list', () => {
+    // Given three scenarios
+    const s = run(
+      home(),
+      { type: 'home/move', delta: 1, count: 3 },
+      { type: 'home/move', delta: 5, count: 3 },
+    );
+    // Then the selection stops at the last one, and moving up stops at the first
+    expect(s.home.selected).toBe(2);
+    expect(run(s, { type: 'home/move', delta: -9, count: 3 }).home.selected).toBe(0);
+  });
+
+  it('filters as you type and clears with esc', () => {
+    const s = run(
+      home(),
+      { type: 'home/move', delta: 1, count: 3 },
+      { type: 'home/filter-start' },
+      { type: 'home/filter-type', text: 'k' },
+      { type: 'home/filter-type', text: 'u' },
+    );
+    expect(s.home).toMatchObject({ filter: 'ku', filtering: true, selected: 0 });
+    expect(modeOf(s)).toBe('filter');
+    expect(run(s, { type: 'home/filter-erase' }).home.filter).toBe('k');
+    const cleared = run(s, { type: 'home/filter-clear' });
+    expect(cleared.home).toMatchObject({ filter: '', filtering: false });
+    expect(modeOf(cleared)).toBe('home');
+  });
+
+  it('drops notices once', () => {
+    const s = run(home(), { type: 'notices/dismiss' });
+    expect(s.notices).toEqual([]);
+    expect(run(s, { type: 'notices/dismiss' })).toBe(s);
+  });
+});
+
+describe('screens and overlays', () => {
+  it('opens a scenario and goes back home keeping the list state', () => {
+    const s = run(
+      home(),
+      { type: 'home/filter-type', text: 'tls' },
+      { type: 'open', id: 'a', setUp: false, attempt: null },
+    );
+    expect(s.screen).toMatchObject({ name: 'scenario', session: { id: 'a', setUp: false, phase: 'idle' } });
+    expect(modeOf(s)).toBe('scenario');
+    const back = run(s, { type: 'back' });
+    expect(back.screen.name).toBe('home');
+    expect(back.home.filter).toBe('tls');
+  });
+
+  it('help toggles over any screen and esc closes it first', () => {
+    const s = run(opened(), { type: 'help/toggle' });
+    expect(modeOf(s)).toBe('help');
+    const back = run(s, { type: 'back' });
+    expect(back.overlay).toBeNull();
+    expect(back.screen.name).toBe('scenario');
+    expect(run(s, { type: 'help/toggle' }).overlay).toBeNull();
+  });
+
+  it('asks for confirmation only on the scenario screen', () => {
+    expect(run(home(), { type: 'confirm/ask', action: 'reset' }).overlay).toBeNull();
+    const s = run(opened(), { type: 'confirm/ask', action: 'solution' });
+    expect(s.overlay).toEqual({ kind: 'confirm', action: 'solution' });
+    expect(modeOf(s)).toBe('confirm');
+    expect(run(s, { type: 'overlay/close' }).overlay).toBeNull();
+  });
+});
+
+describe('scenario session', () => {
+  it('records a check round and clamps the selected check', () => {
+    const s = run(
+      opened(),
+      { type: 'check/start', id: 'a' },
+      { type: 'select/move', delta: 4 },
+      checkDone('a'),
+    );
+    if (s.screen.name !== 'scenario') throw new Error('not on the scenario');
+    expect(s.screen.session).toMatchObject({ phase: 'idle', selected: 0, rounds: 1, allPass: false });
+    const moved = run(s, { type: 'select/move', delta: 4 });
+    expect(moved.screen.name === 'scenario' && moved.screen.session.selected).toBe(1);
+  });
+
+  it('ignores answers for a scenario that is no longer on screen', () => {
+    const s = opened();
+    expect(run(s, checkDone('other'))).toBe(s);
+    const atHome = run(s, { type: 'back' });
+    expect(run(atHome, checkDone('a'))).toBe(atHome);
+  });
+
+  it('goes through setup: lines, done, then a failure message', () => {
+    const s = run(
+      run(home(), { type: 'open', id: 'a', setUp: false, attempt: null }),
+      { type: 'setup/start', id: 'a' },
+      ...['1', '2', '3', '4', '5'].map((line): Action => ({ type: 'setup/line', id: 'a', line })),
+    );
+    if (s.screen.name !== 'scenario') throw new Error('not on the scenario');
+    expect(s.screen.session.phase).toBe('setting-up');
+    expect(s.screen.session.log).toEqual(['2', '3', '4', '5']);
+    const done = run(s, { type: 'setup/done', id: 'a', attempt: null });
+    expect(done.screen.name === 'scenario' && done.screen.session.setUp).toBe(true);
+    const failed = run(s, { type: 'op/failed', id: 'a', message: 'setup failed' });
+    expect(failed.screen.name === 'scenario' && failed.screen.session.message).toEqual({
+      kind: 'error',
+      text: 'setup failed',
+    });
+  });
+
+  it('shows a hint, the solution pane and resets to a fresh session', () => {
+    const hint = { checkTitle: 'two', level: 'teach' as const, cost: 0.1, text: 'do it' };
+    const s = run(
+      opened(),
+      { type: 'hint/shown', id: 'a', hint, message: null, attempt: null },
+      { type: 'solution/shown', id: 'a', text: 'echo fix' },
+    );
+    if (s.screen.name !== 'scenario') throw new Error('not on the scenario');
+    expect(s.screen.session).toMatchObject({ hint, pane: 'solution', solution: 'echo fix' });
+    const reset = run(s, { type: 'reset/start', id: 'a' }, { type: 'reset/done', id: 'a' });
+    expect(reset.screen.name === 'scenario' && reset.screen.session).toMatchObject({
+      setUp: false,
+      hint: null,
+      solution: null,
+      phase: 'idle',
+    });
+  });
+
+  it('shows the result and scrolls it', () => {
+    const s = run(opened(), {
+      type: 'result/show',
+      id: 'a',
+      result: { percent: 90, elapsedMs: 1000, hintsUsed: 1, forfeited: false, progress: null },
+    });
+    expect(modeOf(s)).toBe('result');
+    const scrolled = run(s, { type: 'scroll', delta: 10, max: 4 });
+    expect(scrolled.screen.name === 'result' && scrolled.screen.scroll).toBe(4);
+  });
+
+  it('comes back from a suspension idle', () => {
+    const s = run(opened(), { type: 'suspend', id: 'a' }, { type: 'help/toggle' });
+    const resumed = resumeState(s);
+    expect(resumed.overlay).toBeNull();
+    expect(resumed.screen.name === 'scenario' && resumed.screen.session.phase).toBe('idle');
+  });
+
+  it('rejects unknown actions at run time too', () => {
+    expect(() => reducer(home(), { type: 'nope' } as unknown as Action)).toThrow(/unexpected/);
+  });
+});
