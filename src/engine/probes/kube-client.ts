@@ -52,7 +52,7 @@ export function forgetKubeConfigs(): void {
 }
 
 export type RequestOptions = {
-  readonly method?: 'GET' | 'POST';
+  readonly method?: 'GET' | 'POST' | 'DELETE';
   readonly body?: unknown;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
