@@ -115,7 +115,7 @@ lab_pdb_api_version() {
 # lab_sa_token NAMESPACE SERVICEACCOUNT  — a long-lived token for a service account, through a
 # `kubernetes.io/service-account-token` Secret named <sa>-token (works on 1.20 and current releases).
 lab_sa_token() {
-  local ns="$1" sa="$2" token='' i
+  local ns="$1" sa="$2" token=''
   kubectl apply -f - >/dev/null <<EOF
 apiVersion: v1
 kind: Secret
@@ -126,7 +126,7 @@ metadata:
     kubernetes.io/service-account.name: ${sa}
 type: kubernetes.io/service-account-token
 EOF
-  for i in $(seq 1 60); do
+  for _ in $(seq 1 60); do
     token="$(kubectl -n "$ns" get secret "${sa}-token" -o 'jsonpath={.data.token}' 2>/dev/null || true)"
     [ -n "$token" ] && break
     sleep 1
