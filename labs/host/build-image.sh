@@ -3,12 +3,14 @@
 # OCI images) and import it into the lab's Docker Engine. No registry and no `docker build`:
 # mmdebstrap writes the rootfs, customize hooks add our files, `docker import` makes the image.
 # Prints the image reference on the last line of stdout. Cached by the hash of its inputs.
-# shellcheck source=labs/host/common.sh
+# shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 need_root
 
 k8s_dir="$(readlink -f "$LAB_CACHE/k8s/current" || true)"
-[ -n "$k8s_dir" ] && [ -f "$k8s_dir/.complete" ] || die "no Kubernetes build in $LAB_CACHE/k8s (run build-k8s.sh)"
+if [ -z "$k8s_dir" ] || [ ! -f "$k8s_dir/.complete" ]; then
+  die "no Kubernetes build in $LAB_CACHE/k8s (run build-k8s.sh)"
+fi
 bin="$k8s_dir/bin"
 
 NODE_PKGS="systemd,systemd-sysv,dbus,containerd,runc,containernetworking-plugins,iptables,iproute2,conntrack,ethtool,socat,curl,openssl,ca-certificates,procps,kmod,mount,util-linux,busybox-static,jq,less,nano,vim-tiny,bash-completion,iputils-ping,psmisc"
@@ -93,6 +95,7 @@ echo "$K8S_VERSION" > "$ov/kind/version"
 
 log "mmdebstrap node rootfs (bookworm, machine's apt sources)"
 # Units enabled/masked like kind's base image: only what a node needs boots.
+# shellcheck disable=SC2016  # "$1" in the hooks is mmdebstrap's rootfs argument, expanded by it
 mmdebstrap --variant=minbase --include="$NODE_PKGS" \
   --customize-hook="sync-in '$ov' /" \
   --customize-hook='chroot "$1" systemctl enable containerd.service khl-images.service kubelet.service' \
@@ -108,4 +111,9 @@ dk import \
   --change 'ENV container=docker' \
   "$work/rootfs.tar" "$image" >/dev/null
 rm -rf "$work"
+# Older node images (other input hashes) are dead weight: drop those no container uses.
+for old in $(dk images --format '{{.Repository}}:{{.Tag}}' k8s-harden-lab/node); do
+  [ "$old" = "$image" ] && continue
+  dk rmi "$old" >/dev/null 2>&1 || true
+done
 echo "$image"

@@ -3,7 +3,7 @@
 # Output: $LAB_CACHE/k8s/<source version>-<patch hash>/bin/{kubeadm,kubelet,kubectl,kube-*}
 # The key covers the source version and RECIPE (bump it whenever the patches or build flags below
 # change), so every clone of the project on this machine reuses one build.
-# shellcheck source=labs/host/common.sh
+# shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 need_root
 
@@ -25,10 +25,12 @@ fi
 work="$LAB_CACHE/build/$key"
 mkdir -p "$LAB_CACHE/src" "$work"
 cd "$LAB_CACHE/src"
+# shellcheck disable=SC2012  # Debian source file names are plain
 dsc="$(ls "${K8S_DEB_SOURCE}_"*.dsc 2>/dev/null | head -n1 || true)"
 if [ -z "$dsc" ] || ! grep -q "^Version: ${src_version}$" "$dsc"; then
   log "downloading source package $K8S_DEB_SOURCE $src_version"
   apt-get source --download-only "$K8S_DEB_SOURCE=$src_version"
+  # shellcheck disable=SC2012
   dsc="$(ls "${K8S_DEB_SOURCE}_"*.dsc | head -n1)"
 fi
 
@@ -63,6 +65,7 @@ mkdir -p "$HOME"
 what=""
 for b in "${BINS[@]}"; do what="$what cmd/$b"; done
 log "make WHAT=\"${what# }\" (takes several minutes on a cold cache)"
+build_started=$SECONDS
 make WHAT="${what# }"
 
 mkdir -p "$out/bin"
@@ -72,6 +75,8 @@ for b in "${BINS[@]}"; do
 done
 "$out/bin/kubeadm" version -o short
 printf '%s\n' "$src_version" > "$out/source-version"
+# Recorded for the benchmark (cold build figure).
+echo "$((SECONDS - build_started))" > "$out/build-seconds"
 touch "$out/.complete"
 ln -sfn "$key" "$LAB_CACHE/k8s/current"
 # Keep the source tree only until success: it is 1+ GB and fully reproducible.

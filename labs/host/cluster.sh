@@ -9,7 +9,7 @@
 #   cluster.sh wait-ready TIMEOUT_S    wait until every node is Ready
 #   cluster.sh down                    remove containers, network, engine, leftovers
 # Every step is idempotent. Node N (0 = control plane) gets 172.30.0.(2+N).
-# shellcheck source=labs/host/common.sh
+# shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 need_root
 
@@ -29,13 +29,9 @@ list_workers() {
 }
 kctl() { dk exec "$CP" kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; }
 
-# Everything but CAP_SYS_RESOURCE, which this machine withholds (--privileged fails with
-# "unable to apply caps: operation not permitted").
-CAPS=(AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF CHECKPOINT_RESTORE CHOWN DAC_OVERRIDE
-  DAC_READ_SEARCH FOWNER FSETID IPC_LOCK IPC_OWNER KILL LEASE LINUX_IMMUTABLE MAC_ADMIN MAC_OVERRIDE
-  MKNOD NET_ADMIN NET_BIND_SERVICE NET_BROADCAST NET_RAW PERFMON SETFCAP SETGID SETPCAP SETUID
-  SYSLOG SYS_ADMIN SYS_BOOT SYS_CHROOT SYS_MODULE SYS_NICE SYS_PACCT SYS_PTRACE SYS_RAWIO SYS_TIME
-  SYS_TTY_CONFIG WAKE_ALARM)
+# Every capability but CAP_SYS_RESOURCE, which this machine withholds (--privileged fails with
+# "unable to apply caps: operation not permitted"). Not --privileged: same effect otherwise.
+CAP_ARGS=(--cap-add ALL --cap-drop SYS_RESOURCE)
 
 cmd_network() {
   if dk network inspect "$LAB_NET_NAME" >/dev/null 2>&1; then
@@ -62,9 +58,10 @@ run_node() { # name role index image
     --tmpfs /tmp --tmpfs /run --volume /var
     -v /sys/fs/cgroup:/sys/fs/cgroup:rw
     --network "$LAB_NET_NAME" --ip "$(node_ip "$idx")"
-    --restart=no --init=false --stop-signal SIGRTMIN+3 --stop-timeout 5)
-  local c
-  for c in "${CAPS[@]}"; do args+=(--cap-add "$c"); done
+    --restart=no --init=false --stop-signal SIGRTMIN+3 --stop-timeout 5
+    # Each node's cgroups (and its pods', see node_kubelet_args) stay under /k8s-harden-lab/<node>.
+    --cgroup-parent "/k8s-harden-lab/${name}")
+  args+=("${CAP_ARGS[@]}")
   # kind mounts /lib/modules read-only; only when the host has it (docker would create it).
   [ -d /lib/modules ] && args+=(-v /lib/modules:/lib/modules:ro)
   [ "$role" = control-plane ] && args+=(-e KUBECONFIG=/etc/kubernetes/admin.conf)
@@ -83,6 +80,19 @@ wait_booted() { # name
   done
   dk exec "$name" systemctl --no-pager status containerd khl-images >&2 || true
   die "node $name did not finish booting (images not imported) within 120s"
+}
+
+# Per-node kubelet flags, in /etc/default/kubelet as on kind. Every node sees the machine's one
+# cgroup v1 tree: with cgroupsPerQOS off, a kubelet's pod cgroups go under --cgroup-root, which
+# keeps them inside the node's own /k8s-harden-lab/<node> folder instead of containerd's default
+# /k8s.io/<id> at the top of the machine's tree. kubeadm drops an empty enforceNodeAllocatable list
+# when it writes config.yaml and the kubelet then defaults it to [pods] (invalid without
+# cgroupsPerQOS): the empty flag fixes that, before and after learners edit config.yaml.
+node_kubelet_args() { # name
+  local name="$1"
+  printf '%s\n' "# Written by the host lab for this node (see labs/host/cluster.sh)." \
+    "KUBELET_EXTRA_ARGS=--enforce-node-allocatable= --cgroup-root=/k8s-harden-lab/${name}/pods" |
+    dk exec -i "$name" sh -c 'cat > /etc/default/kubelet'
 }
 
 cmd_nodes() {
@@ -108,6 +118,7 @@ cmd_nodes() {
   done
   for name in "${want[@]}"; do
     wait_booted "$name"
+    node_kubelet_args "$name"
     log "node $name booted (systemd: $(dk exec "$name" systemctl is-system-running 2>/dev/null || true))"
   done
 }
@@ -189,17 +200,21 @@ CFG
 }
 
 cmd_init() {
-  if dk exec "$CP" test -f /etc/kubernetes/admin.conf && kctl get --raw /readyz >/dev/null 2>&1; then
+  # /kind/init-done marks a completed init; after a half-failed one kubeadm runs again (it reuses
+  # the certificates and kubeconfigs already written).
+  if dk exec "$CP" test -f /kind/init-done; then
     log "control plane already initialised"
     return
   fi
   local token
-  token="$(tr -dc 'a-z0-9' </dev/urandom | head -c 6).$(tr -dc 'a-z0-9' </dev/urandom | head -c 16)"
+  token="$(dk exec "$CP" sh -c "sed -n 's/^- token: \"\\(.*\\)\"/\\1/p' /kind/kubeadm.conf 2>/dev/null || true")"
+  [ -n "$token" ] || token="$(dk exec "$CP" kubeadm token generate)"
   kubeadm_config "$token" | dk exec -i "$CP" sh -c 'mkdir -p /kind && cat > /kind/kubeadm.conf'
   log "kubeadm init on $CP"
   dk exec "$CP" kubeadm init --config /kind/kubeadm.conf \
     --skip-phases=preflight,addon/kube-proxy,addon/coredns \
     --ignore-preflight-errors=all --skip-token-print --v=1
+  dk exec "$CP" touch /kind/init-done
   # Like kind with more than one node: the control plane keeps its NoSchedule taint.
   log "control plane up: $(kctl get --raw /readyz 2>&1)"
 }
@@ -312,17 +327,25 @@ cmd_down() {
   else
     "$LAB_HOST_DIR/engine.sh" stop
   fi
-  # Leftovers after a crash of the engine: the bridge and empty cgroup folders of our nodes.
-  if ip link show "$LAB_NET_BRIDGE" >/dev/null 2>&1 && ! [ -S "$LAB_DOCKER_SOCK" ]; then
-    log "removing leftover bridge $LAB_NET_BRIDGE"
-    ip link delete "$LAB_NET_BRIDGE" || true
-  fi
+  # Leftovers after a crash of the engine: the bridge, mounts under our roots (netns handles,
+  # overlay layers), empty cgroup folders of our nodes, the runtime folder.
   if ! [ -S "$LAB_DOCKER_SOCK" ]; then
+    if ip link show "$LAB_NET_BRIDGE" >/dev/null 2>&1; then
+      log "removing leftover bridge $LAB_NET_BRIDGE"
+      ip link delete "$LAB_NET_BRIDGE" || true
+    fi
+    local m
+    awk -v a="$LAB_RUN_ROOT" -v b="$LAB_DOCKER_DATA" 'index($5, a) == 1 || index($5, b) == 1 {print $5}' \
+      /proc/self/mountinfo | sort -r | while read -r m; do
+      log "unmounting leftover $m"
+      umount -l "$m" || true
+    done
     local d
     for d in /sys/fs/cgroup/*/k8s-harden-lab; do
       [ -d "$d" ] || continue
       find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
     done
+    rm -rf "$LAB_RUN_ROOT"
   fi
   log "down complete"
 }

@@ -3,7 +3,7 @@
 # Own socket, data-root, exec-root, pidfile and config file, so a user's Docker (if any) is
 # never touched. --iptables=false/--ip-masq=false/--bridge=none: the daemon changes no host
 # firewall rules and creates no docker0; the only host change is the lab's bridge network.
-# shellcheck source=labs/host/common.sh
+# shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 need_root
 

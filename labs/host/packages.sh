@@ -2,7 +2,7 @@
 # Step: install the Debian packages the host lab needs (idempotent).
 # Never starts or enables a system Docker/containerd service: a policy-rc.d refuses service starts
 # during the install, and our own dockerd is started later by engine.sh with private paths.
-# shellcheck source=labs/host/common.sh
+# shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 need_root
 
