@@ -9,12 +9,24 @@ export type Io = {
   readonly env: NodeJS.ProcessEnv;
 };
 
-export const processIo = (): Io => ({
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-  isTTY: Boolean(process.stdout.isTTY && process.stdin.isTTY),
-  env: process.env,
-});
+/** `k8s-harden-lab list | head` closes the pipe early: that is not an error, just stop writing. */
+function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
+export const processIo = (): Io => {
+  ignoreClosedPipe(process.stdout);
+  ignoreClosedPipe(process.stderr);
+  return {
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    isTTY: Boolean(process.stdout.isTTY && process.stdin.isTTY),
+    env: process.env,
+  };
+};
 
 /** The one place errors become text: a user error says what to do next; anything else is a bug. */
 export function reportError(io: Io, error: unknown): number {

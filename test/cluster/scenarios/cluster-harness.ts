@@ -12,9 +12,9 @@ import { describe, expect, inject, it } from 'vitest';
 import { runCommand } from '../../../src/adapters/process/run.js';
 import type { CheckResult } from '../../../src/domain/checks.js';
 import type { Scenario } from '../../../src/domain/scenario.js';
+import { ClusterLifecycle } from '../../../src/engine/cluster-lifecycle.js';
 import { resolveLab } from '../../../src/engine/lab-access.js';
 import type { ClusterAccess } from '../../../src/engine/probes/types.js';
-import type { ClusterHooks } from '../../../src/engine/trainer.js';
 import {
   createTestTrainer,
   expectAllGradedFail,
@@ -49,75 +49,6 @@ export function findLab(): Promise<ClusterAccess | string> {
     (error: unknown) => (error as Error).message,
   );
   return labPromise;
-}
-
-/** The engine's cluster hooks (backups, recorder, restore), once cluster-lifecycle provides them. */
-async function engineHooks(): Promise<ClusterHooks | undefined> {
-  try {
-    const mod = (await import(
-      /* @vite-ignore */ ['..', '..', '..', 'src', 'engine', 'cluster-lifecycle.js'].join('/')
-    )) as Record<string, unknown>;
-    const make = Object.values(mod).find(
-      (v): v is () => ClusterHooks => typeof v === 'function' && /hooks/i.test(v.name),
-    );
-    return make?.();
-  } catch {
-    return undefined;
-  }
-}
-
-const BACKUP_DIR = '/var/lib/k8s-harden-lab/test-backup';
-
-/**
- * Stand-in hooks until the engine's own land: back up the scenario's node files before setup
- * (outside the manifests folder), install the recorder when a check observes, and on reset
- * restore the files byte for byte, restart the kubelet or wait for the apiserver as needed.
- */
-export function fallbackHooks(): ClusterHooks {
-  const key = (p: string) => p.replaceAll('/', '__');
-  const onNode = async (access: ClusterAccess, ref: string, script: string) => {
-    const nodes = await access.provider.nodes();
-    const node = nodes.find((n) => n.role === ref || n.name === ref)?.name ?? ref;
-    const r = await access.provider.exec(node, ['sh', '-c', script], { timeoutMs: 300_000 });
-    if (r.exitCode !== 0) throw new Error(`on ${node}: ${r.failure}\n${r.stderr}`);
-    return r.stdout;
-  };
-  return {
-    async beforeSetup(scenario, access) {
-      for (const f of scenario.backup) {
-        const dir = `${BACKUP_DIR}/${scenario.id}`;
-        await onNode(
-          access,
-          f.node,
-          `mkdir -p ${dir}; rm -f ${dir}/${key(f.path)}*; if [ -e ${f.path} ]; then cp -p ${f.path} ${dir}/${key(f.path)}; else touch ${dir}/${key(f.path)}.absent; fi`,
-        );
-      }
-      if (scenario.checks.some((c) => c.probe.kind === 'observed')) {
-        const { installRecorderScript } = await import('../../../src/engine/probes/observed-recorder.js');
-        await onNode(access, 'control-plane', installRecorderScript());
-      }
-    },
-    async afterReset(scenario, access) {
-      const restartKubelet = new Set<string>();
-      let manifests = false;
-      for (const f of scenario.backup) {
-        const b = `${BACKUP_DIR}/${scenario.id}/${key(f.path)}`;
-        await onNode(
-          access,
-          f.node,
-          `if [ -e ${b}.absent ]; then rm -f ${f.path}; elif [ -e ${b} ]; then cat ${b} > ${f.path}; fi; rm -f ${b} ${b}.absent`,
-        );
-        if (f.path.startsWith('/var/lib/kubelet/')) restartKubelet.add(f.node);
-        if (f.path.startsWith('/etc/kubernetes/manifests/')) manifests = true;
-      }
-      for (const node of restartKubelet) await onNode(access, node, 'systemctl restart kubelet');
-      if (scenario.checks.some((c) => c.probe.kind === 'observed')) {
-        const { removeRecorderScript } = await import('../../../src/engine/probes/observed-recorder.js');
-        await onNode(access, 'control-plane', removeRecorderScript());
-      }
-      if (manifests) await new Promise((r) => setTimeout(r, 5000));
-    },
-  };
 }
 
 export async function kubectl(access: ClusterAccess, args: string[], timeoutMs = 60_000) {
@@ -216,7 +147,7 @@ export function defineClusterSelfTest(id: string, options: ClusterSelfTest): voi
         ctx.skip(`no lab cluster: ${access}`);
         return;
       }
-      const hooks = (await engineHooks()) ?? fallbackHooks();
+      const hooks = new ClusterLifecycle({ env: labEnv() });
       const { trainer, cleanup } = createTestTrainer({
         resolveLab: async () => access,
         ...(hooks ? { clusterHooks: hooks } : {}),
