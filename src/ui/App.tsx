@@ -7,6 +7,7 @@ import { ScenarioScreen } from './components/ScenarioScreen.js';
 import { homeItems } from './home-model.js';
 import { useCommands } from './hooks/use-commands.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { loadMarkdown } from './markdown.js';
 import { ServicesProvider, useServices } from './ServicesContext.js';
 import { type AppState, modeOf, reducer } from './state.js';
 import type { UiServices } from './ui-services.js';
@@ -53,6 +54,11 @@ function Root(props: {
   const { onState } = props;
 
   useEffect(() => onState?.(state), [state, onState]);
+  // The markdown renderer is heavy: load it once the list is on screen, before a brief is opened.
+  useEffect(() => {
+    const timer = setTimeout(() => void loadMarkdown(), 200);
+    return () => clearTimeout(timer);
+  }, []);
 
   const entries = useMemo(() => services.list(), [services]);
   const onHome = state.screen.name === 'home';

@@ -1,28 +1,50 @@
 import { stripVTControlCharacters } from 'node:util';
-import { Marked } from 'marked';
-import { markedTerminal } from 'marked-terminal';
+import { wrapText } from './text.js';
+
+/**
+ * Markdown to terminal lines, wrapped to `width`. marked + marked-terminal (with its syntax
+ * highlighter) take about as long to import as Ink itself, so they load after the first frame
+ * (`loadMarkdown`); until then a brief shows as wrapped plain text. Without colour every escape
+ * code is stripped, so NO_COLOR output is plain text.
+ */
+type Render = (text: string, width: number) => string;
+
+let render: Render | undefined;
+let loading: Promise<void> | undefined;
+
+export function loadMarkdown(): Promise<void> {
+  loading ??= Promise.all([import('marked'), import('marked-terminal')]).then(
+    ([{ Marked }, { markedTerminal }]) => {
+      render = (text, width) =>
+        String(
+          new Marked(
+            markedTerminal({ width, reflowText: true, tab: 2, showSectionPrefix: false }) as never,
+          ).parse(text, { async: false }),
+        );
+    },
+  );
+  return loading;
+}
+
+export function markdownLoaded(): boolean {
+  return render !== undefined;
+}
 
 const cache = new Map<string, readonly string[]>();
 
-/**
- * Markdown to terminal lines, wrapped to `width`. Without colour every escape code is stripped, so
- * NO_COLOR output is plain text. Memoised: the brief is re-rendered every second with the timer.
- */
 export function renderMarkdown(text: string, width: number, color: boolean): readonly string[] {
-  const key = `${width}\u0000${color}\u0000${text}`;
+  const w = Math.max(20, width);
+  if (!render)
+    return text
+      .replace(/\n+$/, '')
+      .split('\n')
+      .flatMap((line) => wrapText(line, w));
+  const key = `${w}\u0000${color}\u0000${text}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const marked = new Marked(
-    markedTerminal({
-      width: Math.max(20, width),
-      reflowText: true,
-      tab: 2,
-      showSectionPrefix: false,
-    }) as never,
-  );
   let out: string;
   try {
-    out = String(marked.parse(text, { async: false }));
+    out = render(text, w);
   } catch {
     out = text;
   }

@@ -106,8 +106,11 @@ describe('scenario screen with the real trainer', () => {
     await waitFor(app.lastFrame, (f) => f.includes('Turn TLS on'));
 
     // Open: the brief is rendered from markdown, with workspace and shell line
-    const opened = await press(app, KEY.enter, 'Not set up yet: press s');
-    expect(opened).toContain('The app in your workspace serves plain HTTP.');
+    await press(app, KEY.enter, 'Not set up yet: press s');
+    // Markdown rendered (the emphasis markers are gone) once the renderer has loaded
+    const opened = await waitFor(app.lastFrame, (f) =>
+      f.includes('The app in your workspace serves plain HTTP.'),
+    );
     const workspace = path.join(fixture.home, 'workspaces', 'tls-on');
     expect(opened).toContain(`Workspace  ${workspace}`);
     expect(opened).toMatch(/Shell {6}cd /);

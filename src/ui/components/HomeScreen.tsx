@@ -51,7 +51,7 @@ export function HomeScreen(props: {
     rows.push({ kind: 'item', item, index });
   });
 
-  const notices = props.notices.flatMap((n) => fitLines(`Note: ${n}`, width, 3));
+  const notices = props.notices.flatMap((n) => fitLines(`Note: ${n}`, width, 4));
   const detail = !selected
     ? []
     : selected.kind === 'invalid'

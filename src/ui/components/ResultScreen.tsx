@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { Dispatch } from 'react';
 import type { Scenario } from '../../domain/scenario.js';
 import { useCommands } from '../hooks/use-commands.js';
+import { useMarkdownLoaded } from '../hooks/use-markdown.js';
 import type { Mode } from '../keys.js';
 import { renderMarkdown } from '../markdown.js';
 import { useTheme } from '../ServicesContext.js';
@@ -22,6 +23,7 @@ export function ResultScreen(props: {
 }) {
   const { scenario, result, width, dispatch } = props;
   const theme = useTheme();
+  useMarkdownLoaded();
   const p = result.progress;
   const head = result.forfeited
     ? `Done: ${scenario.title} (solution revealed, score 0)`

@@ -4,6 +4,7 @@ import type { CheckResult } from '../../domain/checks.js';
 import { DOMAINS, type Scenario } from '../../domain/scenario.js';
 import { useCommands } from '../hooks/use-commands.js';
 import { type LabLine, useLabStatus } from '../hooks/use-lab-status.js';
+import { useMarkdownLoaded } from '../hooks/use-markdown.js';
 import { useNow } from '../hooks/use-now.js';
 import { type SessionTiming, useScenarioSession } from '../hooks/use-scenario-session.js';
 import type { Command, Mode } from '../keys.js';
@@ -78,6 +79,7 @@ export function ScenarioScreen(props: {
   const theme = useTheme();
   const intents = useScenarioSession(scenario, session, dispatch, props.timing);
   const lab = useLabStatus(scenario.lab === 'cluster');
+  useMarkdownLoaded();
   const busy = session.phase === 'setting-up' || session.phase === 'resetting';
 
   // ---- lay out every section as lines, so the screen fits the terminal height ----
