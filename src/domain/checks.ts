@@ -216,7 +216,7 @@ export const checkSchema = z
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
     title: z.string().min(1),
     weight: z.number().positive().default(1),
-    /** Ungraded checks are shown but do not count (for example "the apiserver is healthy" guards). */
+    /** Ungraded checks are guards ("the node is still Ready"): no points, may pass at setup, must hold to solve. */
     graded: z.boolean().default(true),
     probe: probeSchema,
     /** A field of what the probe saw: `exists`, `subject.CN`, `context.namespace`, `items[0].x`. */

@@ -31,9 +31,13 @@ export function score(
   return { percent, passedWeight, totalWeight, hintFactor, forfeited };
 }
 
-export function allGradedPass(results: readonly CheckResult[]): boolean {
+/**
+ * Solved: every graded check passes and every guard (an ungraded check, such as "the node is still
+ * Ready") holds. Guards earn no points and may pass at setup, but a fix that breaks one is no fix.
+ */
+export function isSolved(results: readonly CheckResult[]): boolean {
   const graded = results.filter((r) => r.graded);
-  return graded.length > 0 && graded.every((r) => r.status === 'pass');
+  return graded.length > 0 && results.every((r) => r.status === 'pass');
 }
 
 export type NextHint =
@@ -57,7 +61,10 @@ export function nextHint(
   revealed: readonly RevealedHint[],
 ): NextHint {
   const status = new Map(results.map((r) => [r.checkId, r.status]));
-  const target = scenario.checks.find((c) => c.graded && status.get(c.id) !== 'pass');
+  // A broken guard (say, the node went NotReady) only leads once every graded check passes.
+  const target =
+    scenario.checks.find((c) => c.graded && status.get(c.id) !== 'pass') ??
+    scenario.checks.find((c) => !c.graded && status.has(c.id) && status.get(c.id) !== 'pass');
   if (!target) return { type: 'none' };
   const shown = new Set(revealed.filter((h) => h.checkId === target.id).map((h) => h.level));
   const level = HINT_LEVELS.find((l) => !shown.has(l));

@@ -10,7 +10,7 @@ import type { CheckResult } from '../domain/checks.js';
 import type { ScenarioProgress } from '../domain/progress.js';
 import type { Scenario, ScenarioEntry } from '../domain/scenario.js';
 import {
-  allGradedPass,
+  isSolved,
   type NextHint,
   nextHint,
   type RevealedHint,
@@ -237,7 +237,7 @@ export class Trainer {
     const revealed: RevealedHint[] = attempt?.hints ?? [];
     const forfeited = attempt?.forfeited ?? false;
     const s = score(scenario, results, revealed, forfeited);
-    const allPass = allGradedPass(results);
+    const allPass = isSolved(results);
     const now = this.now();
     const elapsedMs = attempt ? Math.max(0, now.getTime() - Date.parse(attempt.startedAt)) : 0;
     let completed: ScenarioProgress | undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/domain/checks.js';
 import { scenarioSchema } from '../../src/domain/scenario.js';
-import { allGradedPass, hintText, nextHint, score } from '../../src/domain/scoring.js';
+import { hintText, isSolved, nextHint, score } from '../../src/domain/scoring.js';
 
 const hint = (id: string) => ({ nudge: `${id} nudge`, teach: `${id} teach`, command: `${id} command` });
 const scenario = scenarioSchema.parse({
@@ -86,10 +86,11 @@ describe('score', () => {
       passedWeight: 4,
     });
   });
-  it('allGradedPass ignores ungraded checks and needs at least one graded one', () => {
-    expect(allGradedPass(results({ a: 'pass', guard: 'fail', b: 'pass', c: 'pass' }))).toBe(true);
-    expect(allGradedPass(results({ a: 'pass', b: 'pass' }))).toBe(false);
-    expect(allGradedPass([result('guard', 'pass')])).toBe(false);
+  it('isSolved needs every graded check and every guard to pass, and at least one graded check', () => {
+    expect(isSolved(results({ a: 'pass', guard: 'pass', b: 'pass', c: 'pass' }))).toBe(true);
+    expect(isSolved(results({ a: 'pass', guard: 'fail', b: 'pass', c: 'pass' }))).toBe(false);
+    expect(isSolved(results({ a: 'pass', b: 'pass' }))).toBe(false);
+    expect(isSolved([result('guard', 'pass')])).toBe(false);
   });
 });
 
@@ -120,7 +121,13 @@ describe('nextHint', () => {
   });
   it('with no results the first graded check leads; with all passing there is none', () => {
     expect(nextHint(scenario, [], [])).toMatchObject({ text: 'a nudge' });
-    expect(nextHint(scenario, results({ a: 'pass', b: 'pass', c: 'pass' }), [])).toEqual({ type: 'none' });
+    expect(nextHint(scenario, results({ a: 'pass', guard: 'pass', b: 'pass', c: 'pass' }), [])).toEqual({
+      type: 'none',
+    });
+  });
+  it('a failing guard leads only once every graded check passes', () => {
+    const next = nextHint(scenario, results({ a: 'pass', guard: 'fail', b: 'pass', c: 'pass' }), []);
+    expect(next).toMatchObject({ type: 'hint', check: { id: 'guard' }, level: 'nudge' });
   });
   it('hintText finds a revealed hint', () => {
     expect(hintText(scenario.checks, { checkId: 'c', level: 'teach' })).toBe('c teach');
