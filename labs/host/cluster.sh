@@ -59,7 +59,6 @@ run_node() { # name role index image
     -v /sys/fs/cgroup:/sys/fs/cgroup:rw
     --network "$LAB_NET_NAME" --ip "$(node_ip "$idx")"
     --restart=no --init=false --stop-signal SIGRTMIN+3 --stop-timeout 5
-    # Each node's cgroups (and its pods', see node_kubelet_args) stay under /k8s-harden-lab/<node>.
     --cgroup-parent "/k8s-harden-lab/${name}")
   args+=("${CAP_ARGS[@]}")
   # kind mounts /lib/modules read-only; only when the host has it (docker would create it).
@@ -80,19 +79,6 @@ wait_booted() { # name
   done
   dk exec "$name" systemctl --no-pager status containerd khl-images >&2 || true
   die "node $name did not finish booting (images not imported) within 120s"
-}
-
-# Per-node kubelet flags, in /etc/default/kubelet as on kind. Every node sees the machine's one
-# cgroup v1 tree: with cgroupsPerQOS off, a kubelet's pod cgroups go under --cgroup-root, which
-# keeps them inside the node's own /k8s-harden-lab/<node> folder instead of containerd's default
-# /k8s.io/<id> at the top of the machine's tree. kubeadm drops an empty enforceNodeAllocatable list
-# when it writes config.yaml and the kubelet then defaults it to [pods] (invalid without
-# cgroupsPerQOS): the empty flag fixes that, before and after learners edit config.yaml.
-node_kubelet_args() { # name
-  local name="$1"
-  printf '%s\n' "# Written by the host lab for this node (see labs/host/cluster.sh)." \
-    "KUBELET_EXTRA_ARGS=--enforce-node-allocatable= --cgroup-root=/k8s-harden-lab/${name}/pods" |
-    dk exec -i "$name" sh -c 'cat > /etc/default/kubelet'
 }
 
 cmd_nodes() {
@@ -118,7 +104,6 @@ cmd_nodes() {
   done
   for name in "${want[@]}"; do
     wait_booted "$name"
-    node_kubelet_args "$name"
     log "node $name booted (systemd: $(dk exec "$name" systemctl is-system-running 2>/dev/null || true))"
   done
 }
@@ -312,6 +297,13 @@ cmd_down() {
     local ids
     ids="$(dk ps -aq --filter "label=io.x-k8s.kind.cluster=${LAB_CLUSTER}")"
     if [ -n "$ids" ]; then
+      # Pod containers: with cgroupsPerQOS off the kubelet gives containerd no cgroup parent, so
+      # their cgroups are containerd's default /k8s.io/<id> at the top of the machine's (shared,
+      # cgroup v1) tree, outside the node's own. Note them now, remove them once the nodes are gone.
+      local n
+      for n in $(list_nodes); do
+        dk exec "$n" ctr -n k8s.io containers ls -q 2>/dev/null || true
+      done >"$LAB_VAR_ROOT/pod-cgroups.txt"
       log "removing node containers: $(list_nodes | tr '\n' ' ')"
       # shellcheck disable=SC2086
       dk rm -f -v $ids >/dev/null
@@ -340,7 +332,16 @@ cmd_down() {
       log "unmounting leftover $m"
       umount -l "$m" || true
     done
-    local d
+    local d id
+    if [ -f "$LAB_VAR_ROOT/pod-cgroups.txt" ]; then
+      while read -r id; do
+        [ -n "$id" ] || continue
+        for d in /sys/fs/cgroup/*/k8s.io/"$id"; do rmdir "$d" 2>/dev/null || true; done
+      done <"$LAB_VAR_ROOT/pod-cgroups.txt"
+      rm -f "$LAB_VAR_ROOT/pod-cgroups.txt"
+      # containerd's parent folder too, when nothing else (a host containerd) has pods in it.
+      for d in /sys/fs/cgroup/*/k8s.io; do rmdir "$d" 2>/dev/null || true; done
+    fi
     for d in /sys/fs/cgroup/*/k8s-harden-lab; do
       [ -d "$d" ] || continue
       find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
