@@ -148,18 +148,17 @@ async function main(): Promise<void> {
   const a = summarise(app.name, samples.get(app) ?? []);
   const h = summarise(hello.name, samples.get(hello) ?? []);
   const row = (s: Summary) =>
-    `| ${s.name.padEnd(30)} | ${s.median.toFixed(0).padStart(6)} | ${s.p95.toFixed(0).padStart(6)} | ${s.exitMedian.toFixed(0).padStart(8)} | ${s.rssMedianMb.toFixed(1).padStart(9)} | ${s.rssMaxMb.toFixed(1).padStart(8)} |`;
+    `| ${s.name.padEnd(30)} | ${s.median.toFixed(0).padStart(9)} | ${s.p95.toFixed(0).padStart(6)} | ${s.exitMedian.toFixed(0).padStart(16)} | ${s.rssMedianMb.toFixed(1).padStart(20)} | ${s.rssMaxMb.toFixed(1).padStart(6)} |`;
   console.log(
     `Startup: launch → first frame on a pty, ${runs} runs each (+1 warm-up), node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'})`,
   );
   console.log('');
   console.log(
-    '| app                            | median ms | p95 ms | exit ms (median) | peak RSS MB (median) | max MB |'
-      .replace('median ms', 'median')
-      .replace('exit ms (median)', 'exit med')
-      .replace('peak RSS MB (median)', 'RSS MB med'),
+    '| app                            | median ms | p95 ms | exit ms (median) | peak RSS MB (median) | max MB |',
   );
-  console.log('|--------------------------------|-------:|-------:|---------:|----------:|---------:|');
+  console.log(
+    '|--------------------------------|----------:|-------:|-----------------:|---------------------:|-------:|',
+  );
   console.log(row(a));
   console.log(row(h));
   console.log('');
