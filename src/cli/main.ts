@@ -31,7 +31,7 @@ const version = (createRequire(import.meta.url)('../../package.json') as { versi
  */
 export function buildProgram(
   io: Io,
-  getServices: () => AppServices,
+  getServices: (printNotices?: boolean) => AppServices,
   setExit: (code: number) => void,
 ): Command {
   const program = new Command();
@@ -54,7 +54,8 @@ export function buildProgram(
     .action(
       run(async () => {
         const { runTui } = await import('../ui/run-tui.js');
-        return runTui(getServices(), {});
+        const { tuiLabDeps } = await import('./tui-lab.js');
+        return runTui(getServices(false), {}, tuiLabDeps(io.env));
       }),
     );
 
@@ -75,10 +76,12 @@ export function buildProgram(
       run(async () => {
         const services = getServices();
         if (opts.tui && io.isTTY) {
-          const code = await startCommand(services, { ...io, out: () => {} }, id);
+          // Setup progress is printed as plain lines; the brief then appears in the UI.
+          const code = await startCommand(services, io, id, { printBrief: false });
           if (code !== EXIT.ok) return code;
           const { runTui } = await import('../ui/run-tui.js');
-          return runTui(services, { scenarioId: id });
+          const { tuiLabDeps } = await import('./tui-lab.js');
+          return runTui(services, { scenarioId: id }, tuiLabDeps(io.env));
         }
         return startCommand(services, io, id);
       })(),
@@ -226,10 +229,11 @@ async function readStdin(): Promise<string> {
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let exitCode: number = EXIT.ok;
   let services: AppServices | undefined;
-  const getServices = () => {
+  // The TUI shows notices itself; plain commands print them once on stderr.
+  const getServices = (printNotices = true) => {
     if (!services) {
       services = createServices();
-      for (const notice of services.notices) io.err(`note: ${notice}`);
+      if (printNotices) for (const notice of services.notices) io.err(`note: ${notice}`);
     }
     return services;
   };

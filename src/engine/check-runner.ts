@@ -1,8 +1,12 @@
 import { log } from '../adapters/log.js';
 import type { Check, CheckResult, Observation, ProbeSpec } from '../domain/checks.js';
 import { defaultSubject, evaluate } from '../domain/checks.js';
-import { defaultProbes } from './probes/registry.js';
 import type { ClusterAccess, ProbeContext, ProbeExecutor, ProbeRegistry } from './probes/types.js';
+
+// Loaded on the first round, not at start-up: the cluster probes pull in @kubernetes/client-node,
+// which costs the home screen more than half a second to import.
+let registry: Promise<ProbeRegistry> | undefined;
+const defaultProbes = () => (registry ??= import('./probes/registry.js').then((m) => m.defaultProbes));
 
 export type RoundOptions = {
   readonly workspace: string;
@@ -38,7 +42,7 @@ function withTimeout(promise: Promise<Observation>, ms: number, kind: string): P
  * (even a thrown one) becomes that check's `error` result without aborting the others.
  */
 export async function runRound(checks: readonly Check[], options: RoundOptions): Promise<CheckResult[]> {
-  const probes = options.probes ?? defaultProbes;
+  const probes = options.probes ?? (await defaultProbes());
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -109,9 +109,10 @@ export class Trainer {
   /** The line a learner pastes into a shell to work on the scenario. */
   shellLine(scenario: Scenario, access?: ClusterAccess): string {
     const ws = this.workspace(scenario);
-    const line =
-      scenario.shell ?? (scenario.lab === 'cluster' ? 'export KUBECONFIG=$LAB_KUBECONFIG' : 'cd $WORKSPACE');
-    return `cd ${ws} && ${line.replaceAll('$WORKSPACE', ws).replaceAll('$LAB_KUBECONFIG', access?.kubeconfigPath ?? '<lab kubeconfig>')}`;
+    const lab = access?.kubeconfigPath ?? '$(k8s-harden-lab kubeconfig)';
+    const line = scenario.shell ?? (scenario.lab === 'cluster' ? 'export KUBECONFIG=$LAB_KUBECONFIG' : '');
+    const expanded = line.replaceAll('$WORKSPACE', ws).replaceAll('$LAB_KUBECONFIG', lab);
+    return expanded ? `cd ${ws} && ${expanded}` : `cd ${ws}`;
   }
 
   attempt(id: string) {

@@ -54,11 +54,17 @@ export function listCommand(services: AppServices, io: Io, options: { json?: boo
   return EXIT.ok;
 }
 
-export async function startCommand(services: AppServices, io: Io, id: string): Promise<number> {
+export async function startCommand(
+  services: AppServices,
+  io: Io,
+  id: string,
+  options: { printBrief?: boolean } = {},
+): Promise<number> {
   const { trainer } = services;
   const scenario = trainer.get(id);
   io.out(`Setting up ${scenario.title}…`);
   await trainer.setup(scenario, { onLine: (line) => io.out(`  ${line}`) });
+  if (options.printBrief === false) return EXIT.ok;
   io.out(`\n${scenario.briefText.trim()}\n`);
   io.out(`Workspace: ${trainer.workspace(scenario)}`);
   io.out(`In your shell: ${trainer.shellLine(scenario)}`);
