@@ -51,6 +51,7 @@ function check(probe: unknown, expect: unknown, field?: string): Check {
 
 let access: ClusterAccess | undefined;
 let why = '';
+const NS = `khl-probe-${Date.now().toString(36)}`;
 const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-cluster-probes-'));
 
 beforeAll(async () => {
@@ -66,7 +67,7 @@ afterAll(async () => {
   fs.rmSync(ws, { recursive: true, force: true });
   if (access) {
     const kc = loadKubeConfig(access.kubeconfigPath);
-    await kubeRequest(kc, '/api/v1/namespaces/khl-probe-test', { method: 'DELETE' }).catch(() => undefined);
+    await kubeRequest(kc, `/api/v1/namespaces/${NS}`, { method: 'DELETE' }).catch(() => undefined);
   }
 });
 
@@ -194,15 +195,18 @@ describe('cluster probes on the real lab', () => {
   it("a workspace kubeconfig is asked AS its user: a service account's token authenticates as it", async (ctx) => {
     if (!access) return ctx.skip(why);
     const kc = loadKubeConfig(access.kubeconfigPath);
+    // Scenario tests may be restarting the apiserver: wait for it.
+    for (let i = 0; i < 60 && (await kubeRequest(kc, '/readyz')).type !== 'ok'; i++)
+      await new Promise((res) => setTimeout(res, 1000));
     await kubeRequest(kc, '/api/v1/namespaces', {
       method: 'POST',
-      body: { metadata: { name: 'khl-probe-test' } },
+      body: { metadata: { name: NS } },
     });
-    await kubeRequest(kc, '/api/v1/namespaces/khl-probe-test/serviceaccounts', {
+    await kubeRequest(kc, `/api/v1/namespaces/${NS}/serviceaccounts`, {
       method: 'POST',
       body: { metadata: { name: 'probe' } },
     });
-    await kubeRequest(kc, '/api/v1/namespaces/khl-probe-test/secrets', {
+    await kubeRequest(kc, `/api/v1/namespaces/${NS}/secrets`, {
       method: 'POST',
       body: {
         metadata: { name: 'probe-token', annotations: { 'kubernetes.io/service-account.name': 'probe' } },
@@ -211,7 +215,7 @@ describe('cluster probes on the real lab', () => {
     });
     let token = '';
     for (let i = 0; i < 30 && !token; i++) {
-      const r = await kubeRequest(kc, '/api/v1/namespaces/khl-probe-test/secrets/probe-token');
+      const r = await kubeRequest(kc, `/api/v1/namespaces/${NS}/secrets/probe-token`);
       const data = r.type === 'ok' ? (r.body as { data?: { token?: string } }).data?.token : undefined;
       if (data) token = Buffer.from(data, 'base64').toString('utf8');
       else await new Promise((res) => setTimeout(res, 500));
@@ -225,12 +229,12 @@ describe('cluster probes on the real lab', () => {
         'kind: Config',
         `clusters:\n- name: lab\n  cluster:\n    server: ${cluster?.server}\n    certificate-authority-data: ${cluster?.caData}`,
         `users:\n- name: probe\n  user:\n    token: ${token}\n- name: bad\n  user:\n    token: not-a-token`,
-        'contexts:\n- name: probe\n  context: {cluster: lab, user: probe, namespace: khl-probe-test}\n- name: bad\n  context: {cluster: lab, user: bad}',
+        `contexts:\n- name: probe\n  context: {cluster: lab, user: probe, namespace: ${NS}}\n- name: bad\n  context: {cluster: lab, user: bad}`,
         'current-context: probe',
         '',
       ].join('\n'),
     );
-    const user = 'system:serviceaccount:khl-probe-test:probe';
+    const user = `system:serviceaccount:${NS}:probe`;
     const results = await runRound(
       [
         check(
@@ -277,7 +281,7 @@ describe('cluster probes on the real lab', () => {
       [
         'bash',
         '-c',
-        'KUBECONFIG=/etc/kubernetes/admin.conf kubectl get nodes,pods,pdb -A -o json | jq -c "$(cat)"',
+        'f=$(cat); KUBECONFIG=/etc/kubernetes/admin.conf kubectl get nodes,pods,pdb -A -o json | jq -c "$f"',
       ],
       { stdin: SNAPSHOT_FILTER, timeoutMs: 30_000 },
     );
