@@ -84,6 +84,16 @@ describe('cluster probes on the real lab', () => {
     const nodes = await access.provider.nodes();
     const worker = nodes.find((x) => x.role === 'worker')?.name ?? '';
     const cp = nodes.find((x) => x.role === 'control-plane')?.name ?? '';
+    // Scenario tests share this lab and restart kubelets: start from a settled worker kubelet.
+    for (let i = 0; i < 60; i++) {
+      const up = await exec(
+        worker,
+        'curl -sk -o /dev/null -w \'%{http_code}\' https://127.0.0.1:10250/healthz; echo " $(( $(date +%s) - $(stat -c %Y /proc/$(pgrep -n -x kubelet)) ))"',
+      );
+      const [code, age] = up.split(' ');
+      if (code !== '000' && Number(age) > 25) break;
+      await new Promise((res) => setTimeout(res, 1000));
+    }
     // The truth, asked separately (one process each).
     const anon = await exec(worker, "curl -sk -o /dev/null -w '%{http_code}' https://127.0.0.1:10250/pods");
     const ro = await exec(

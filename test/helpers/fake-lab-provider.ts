@@ -98,17 +98,18 @@ export class FakeLabProvider implements LabProvider {
 }
 
 /**
- * An `answer` for the node batch: finds each section of the script (`echo '@@KHL:tok:i:begin'`,
- * the snippet, the end marker) and replies with `reply(node, snippet)` lines for it.
+ * An `answer` for the node batch: finds each section's snippet in the script (`{ snippet\n} >
+ * "$KHL_T/i" &`) and replies with `reply(node, snippet)` lines between the batch's markers.
  */
 export function scripted(reply: (node: string, snippet: string) => string[] | undefined) {
   return (call: ExecCall): CommandResult => {
     const script = call.stdin ?? '';
     const out: string[] = [];
-    const re = /echo '(@@KHL:[0-9a-f]+):(\d+):begin'\n\{ ([^\n]*)\n\}/g;
+    const mark = /echo '(@@KHL:[0-9a-f]+):0:begin'/.exec(script)?.[1] ?? '';
+    const re = /^\{ ([^\n]*)\n\} > "\$KHL_T\/(\d+)"/gm;
     for (const m of script.matchAll(re)) {
-      const lines = reply(call.node, m[3] ?? '') ?? [];
-      out.push(`${m[1]}:${m[2]}:begin`, ...lines, `${m[1]}:${m[2]}:end:0`);
+      const lines = reply(call.node, m[1] ?? '') ?? [];
+      out.push(`${mark}:${m[2]}:begin`, ...lines, `${mark}:${m[2]}:end`);
     }
     return ok(`${out.join('\n')}\n`);
   };

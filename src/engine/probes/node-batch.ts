@@ -135,11 +135,15 @@ export class NodeBatch {
     this.flushes++;
     const entries = [...batch.entries()];
     const mark = `@@KHL:${this.token}`;
+    // Sections run concurrently (curl, port probes and file reads do not wait for each other),
+    // each into its own file, then are printed in order between markers.
     const script = [
       PRELUDE,
-      ...entries.map(
-        ([, p], i) => `echo '${mark}:${i}:begin'\n{ ${p.snippet}\n} 2>/dev/null\necho "${mark}:${i}:end:$?"`,
-      ),
+      'KHL_T=$(mktemp -d)',
+      ...entries.map(([, p], i) => `{ ${p.snippet}\n} > "$KHL_T/${i}" 2>/dev/null &`),
+      'wait',
+      ...entries.map(([, _p], i) => `echo '${mark}:${i}:begin'\ncat "$KHL_T/${i}"\necho '${mark}:${i}:end'`),
+      'rm -rf "$KHL_T"',
     ].join('\n');
     const cluster = this.context.cluster;
     const started = Date.now();

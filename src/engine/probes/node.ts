@@ -14,18 +14,25 @@ export const nodeFileReader: FileReader = async (context, file, node) => {
   return batch.file(file);
 };
 
+/** A kubelet started less than this long ago may not listen yet: its ports say nothing yet. */
+export const KUBELET_STARTUP_MS = 20_000;
+
 /**
- * Whether the node's kubelet is running (its process exists). Enqueued alongside the probe's own
- * request, so it rides the same round trip.
+ * The node's kubelet: running (a process exists) and how long ago it started. Enqueued alongside
+ * the probe's own request, so it rides the same round trip.
  */
-export async function kubeletRunning(batch: NodeBatch): Promise<boolean> {
-  return (await batch.processes('kubelet')).length > 0;
+export async function kubeletState(batch: NodeBatch): Promise<{ running: boolean; young: boolean }> {
+  const newest = (await batch.processes('kubelet')).at(-1);
+  if (!newest) return { running: false, young: false };
+  return { running: true, young: Date.now() - newest.startedAt * 1000 < KUBELET_STARTUP_MS };
 }
 
-export function kubeletWaiting(node: string): Observation {
+export function kubeletWaiting(node: string, starting = false): Observation {
   return {
     type: 'waiting',
-    message: `kubelet on ${node} is not running — waiting for it to start (systemctl status kubelet; journalctl -u kubelet)`,
+    message: starting
+      ? `kubelet on ${node} is starting — waiting for it to listen`
+      : `kubelet on ${node} is not running — waiting for it to start (systemctl status kubelet; journalctl -u kubelet)`,
   };
 }
 
@@ -37,7 +44,7 @@ function portOf(url: URL): number {
 /**
  * `nodeHttp`: the status code of a request made inside the node, without credentials
  * (`curl -sk`): `{status, reachable}`; status 0 when nothing answered. A kubelet port while the
- * kubelet is not running → waiting.
+ * kubelet is not running, or started < 20 s ago and not answering yet → waiting.
  */
 export const nodeHttpProbe: ProbeExecutor<'nodeHttp'> = async (spec, context) => {
   let url: URL;
@@ -48,11 +55,12 @@ export const nodeHttpProbe: ProbeExecutor<'nodeHttp'> = async (spec, context) =>
   }
   const batch = await nodeBatch(context, spec.node);
   const kubeletPort = KUBELET_PORTS.has(portOf(url));
-  const [status, running] = await Promise.all([
+  const [status, kubelet] = await Promise.all([
     batch.httpStatus(spec.url),
-    kubeletPort ? kubeletRunning(batch) : Promise.resolve(true),
+    kubeletPort ? kubeletState(batch) : Promise.resolve({ running: true, young: false }),
   ]);
-  if (kubeletPort && !running) return kubeletWaiting(batch.node);
+  if (!kubelet.running) return kubeletWaiting(batch.node);
+  if (kubelet.young && status === 0) return kubeletWaiting(batch.node, true);
   return value({ status, reachable: status > 0 });
 };
 
@@ -60,10 +68,11 @@ export const nodeHttpProbe: ProbeExecutor<'nodeHttp'> = async (spec, context) =>
 export const nodePortProbe: ProbeExecutor<'nodePort'> = async (spec, context) => {
   const batch = await nodeBatch(context, spec.node);
   const kubeletPort = KUBELET_PORTS.has(spec.port);
-  const [open, running] = await Promise.all([
+  const [open, kubelet] = await Promise.all([
     batch.portOpen(spec.host, spec.port),
-    kubeletPort ? kubeletRunning(batch) : Promise.resolve(true),
+    kubeletPort ? kubeletState(batch) : Promise.resolve({ running: true, young: false }),
   ]);
-  if (kubeletPort && !running) return kubeletWaiting(batch.node);
+  if (!kubelet.running) return kubeletWaiting(batch.node);
+  if (kubelet.young && !open) return kubeletWaiting(batch.node, true);
   return value({ open });
 };
