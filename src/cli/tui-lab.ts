@@ -1,13 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { readLabState } from '../adapters/lab/lab-state.js';
+import { errorMessage, UserError } from '../engine/errors.js';
 import type { RunTuiDeps } from '../ui/run-tui.js';
 import { resolveNode } from './commands/lab-commands.js';
-import { labCluster, makeProvider } from './lab-wiring.js';
+import { labCluster, makeProvider, providerForCommand } from './lab-wiring.js';
 
-/** What the TUI gets from the lab: its health for the status bar and node shells (`n`). */
+/**
+ * What the TUI gets from the lab: its health for the status bar, node shells (`n`) and creating it
+ * (the lab screen), the same way `k8s-harden-lab up` does with its defaults (1 worker).
+ */
 export function tuiLabDeps(
   env: NodeJS.ProcessEnv = process.env,
-): Pick<RunTuiDeps, 'labStatus' | 'nodeShell'> {
+): Pick<RunTuiDeps, 'labStatus' | 'nodeShell' | 'createLab'> {
   const provider = () => {
     const state = readLabState(labCluster(env), env);
     return state ? makeProvider(state.provider, env, state.engine) : undefined;
@@ -26,6 +30,24 @@ export function tuiLabDeps(
         ...(s.exists && !s.apiserverHealthy ? { detail: 'apiserver not answering' } : {}),
         ...(notReady.length > 0 ? { detail: `not Ready: ${notReady.join(', ')}` } : {}),
       };
+    },
+    createLab: async (onStep, signal) => {
+      try {
+        const p = await providerForCommand(undefined, env);
+        const available = await p.available();
+        if (!available.ok)
+          return {
+            ok: false,
+            step: `check that the ${p.kind} lab can run here`,
+            message: `${available.reason}. Next: ${available.fix}`,
+          };
+        return await p.create({ workers: 1, onStep, signal });
+      } catch (error) {
+        // No lab can run here (providerForCommand says what to install), or a bug: both end the screen.
+        if (error instanceof UserError)
+          return { ok: false, step: 'choose a lab', message: `${error.message}. Next: ${error.nextStep}` };
+        return { ok: false, step: 'create the lab', message: errorMessage(error) };
+      }
     },
     nodeShell: async (ref: string) => {
       const p = provider();

@@ -23,6 +23,8 @@ export type RunTuiDeps = {
    * is unmounted while it runs and comes back on the same screen with a fresh check round.
    */
   readonly nodeShell?: (node: string) => Promise<unknown>;
+  /** Creates the lab with step events (the lab screen); the TUI stays mounted while it runs. */
+  readonly createLab?: UiServices['createLab'];
 };
 
 /** Set by the startup benchmark: draw the first frame, then quit. */
@@ -53,6 +55,7 @@ export async function runTui(
   const nodeShell = deps.nodeShell;
   const ui = uiServicesFromApp(services, {
     ...(deps.labStatus ? { labStatus: deps.labStatus } : {}),
+    ...(deps.createLab ? { createLab: deps.createLab } : {}),
     ...(nodeShell
       ? {
           openNodeShell: (node: string) =>

@@ -1,3 +1,4 @@
+import type { LifecycleResult, StepEvent } from '../adapters/lab/provider.js';
 import type { AppServices } from '../cli/services.js';
 import type { Trainer } from '../engine/trainer.js';
 import { watchTree } from '../engine/watch.js';
@@ -31,6 +32,11 @@ export type UiServices = Pick<
    * a fresh check round follows. Absent until a lab provider offers node shells.
    */
   openNodeShell?(node: string): Promise<void>;
+  /**
+   * Creates the lab cluster (the CLI's `up`), reporting each step as it runs. Resolves for every
+   * outcome; a failure names the step and, in its message, the next step. Absent without providers.
+   */
+  createLab?(onStep: (event: StepEvent) => void, signal: AbortSignal): Promise<LabCreateResult>;
   /** The clock for timers. */
   now(): number;
 };
@@ -43,7 +49,14 @@ export type LabStatus = {
   readonly detail?: string;
 };
 
-export type UiExtras = Partial<Pick<UiServices, 'labStatus' | 'openNodeShell' | 'now' | 'watch'>>;
+/** What creating the lab came to: the provider's own result, or why no provider could start. */
+export type LabCreateResult =
+  | LifecycleResult
+  | { readonly ok: false; readonly step: string; readonly message: string };
+
+export type UiExtras = Partial<
+  Pick<UiServices, 'labStatus' | 'openNodeShell' | 'createLab' | 'now' | 'watch'>
+>;
 
 /** Binds a Trainer (class methods need their `this`) into UiServices. */
 export function uiServicesFrom(
@@ -69,6 +82,7 @@ export function uiServicesFrom(
   };
   if (extras.labStatus) services.labStatus = extras.labStatus;
   if (extras.openNodeShell) services.openNodeShell = extras.openNodeShell;
+  if (extras.createLab) services.createLab = extras.createLab;
   return services;
 }
 
