@@ -2,10 +2,12 @@ import { Box, Text, useApp } from 'ink';
 import { useEffect, useMemo, useReducer } from 'react';
 import { HelpOverlay, helpBodyHeight, helpLines } from './components/HelpOverlay.js';
 import { HomeScreen } from './components/HomeScreen.js';
+import { LabScreen } from './components/LabScreen.js';
 import { ResultScreen } from './components/ResultScreen.js';
 import { ScenarioScreen } from './components/ScenarioScreen.js';
 import { homeItems } from './home-model.js';
 import { useCommands } from './hooks/use-commands.js';
+import { useLabRun } from './hooks/use-lab-run.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { loadMarkdown } from './markdown.js';
 import { ServicesProvider, useServices } from './ServicesContext.js';
@@ -73,6 +75,39 @@ function Root(props: {
     [entries, known, state.home.filter],
   );
   const done = entries.filter((e) => e.valid && known.progress[e.scenario.id]?.completed).length;
+  const lab = useLabRun(dispatch);
+
+  /** `L` on the list: say which lab is in use and how it is, or create one when there is none. */
+  const labKey = () => {
+    const labStatus = services.labStatus?.bind(services);
+    const createOrSay = () => {
+      if (!lab.start())
+        dispatch({
+          type: 'home/message',
+          text: 'There is no lab, and this app cannot create one here: run `k8s-harden-lab up`.',
+        });
+    };
+    if (!labStatus) {
+      createOrSay();
+      return;
+    }
+    dispatch({ type: 'home/message', text: 'Checking the lab…' });
+    labStatus().then(
+      (status) => {
+        if (!status || status.health === 'down') createOrSay();
+        else
+          dispatch({
+            type: 'home/message',
+            text: `Lab in use: ${status.provider}${status.cluster ? ` ${status.cluster}` : ''} (${status.health}${status.detail ? `: ${status.detail}` : ''}).`,
+          });
+      },
+      (error: unknown) =>
+        dispatch({
+          type: 'home/message',
+          text: `The lab status is unknown: ${(error as Error)?.message ?? error}`,
+        }),
+    );
+  };
 
   // Global keys and the scenario list; the scenario and result screens take their own keys.
   useCommands(mode, (command, input) => {
@@ -92,8 +127,22 @@ function Root(props: {
       else if (command === 'scroll-down') dispatch({ type: 'scroll', delta: 5, max });
       return;
     }
+    if (state.screen.name === 'lab') {
+      const run = state.screen.lab;
+      const over = run.phase === 'failed' || run.phase === 'cancelled';
+      if (mode === 'confirm') {
+        if (command === 'yes') lab.cancel();
+        else if (command === 'no') dispatch({ type: 'lab/cancel-keep' });
+      } else if (command === 'lab-close' || (command === 'lab-cancel' && over))
+        dispatch({ type: 'lab/close' });
+      else if (command === 'lab-cancel' && run.phase === 'running') dispatch({ type: 'lab/cancel-ask' });
+      return;
+    }
     if (mode !== 'home' && mode !== 'filter') return;
     switch (command) {
+      case 'lab':
+        labKey();
+        return;
       case 'up':
         dispatch({ type: 'home/move', delta: -1, count: items.length });
         return;
@@ -178,6 +227,8 @@ function Root(props: {
             width={width}
             height={height}
             timing={props.timing}
+            offered={state.labOffered.includes(id)}
+            onCreateLab={lab.start}
           />
         ) : (
           <ResultScreen
@@ -191,6 +242,16 @@ function Root(props: {
           />
         );
       }
+      case 'lab':
+        return (
+          <LabScreen
+            lab={screen.lab}
+            mode={mode}
+            width={width}
+            height={height}
+            tickMs={props.timing.tickMs}
+          />
+        );
     }
   }
 }

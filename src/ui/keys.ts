@@ -4,7 +4,7 @@
  */
 
 /** Where a key is live: the screens, plus the modes that take over input (filtering, a confirmation). */
-export type Mode = 'home' | 'filter' | 'scenario' | 'result' | 'help' | 'confirm';
+export type Mode = 'home' | 'filter' | 'scenario' | 'result' | 'lab' | 'help' | 'confirm';
 
 export type Command =
   | 'up'
@@ -23,6 +23,9 @@ export type Command =
   | 'solution'
   | 'node-shell'
   | 'debrief'
+  | 'lab'
+  | 'lab-cancel'
+  | 'lab-close'
   | 'yes'
   | 'no'
   | 'back'
@@ -44,7 +47,7 @@ export type KeyBinding = {
   readonly modes: readonly Mode[];
 };
 
-const ALL: readonly Mode[] = ['home', 'filter', 'scenario', 'result', 'help', 'confirm'];
+const ALL: readonly Mode[] = ['home', 'filter', 'scenario', 'result', 'lab', 'help', 'confirm'];
 
 export const KEY_TABLE: readonly KeyBinding[] = [
   {
@@ -148,6 +151,30 @@ export const KEY_TABLE: readonly KeyBinding[] = [
     modes: ['scenario'],
   },
   {
+    command: 'lab',
+    keys: ['L'],
+    label: 'L',
+    description: 'Lab cluster: show the one in use and its health, or create one',
+    short: 'lab',
+    modes: ['home'],
+  },
+  {
+    command: 'lab-cancel',
+    keys: ['escape'],
+    label: 'esc',
+    description: 'Stop creating the lab (asks first); once it has ended, go back',
+    short: 'cancel',
+    modes: ['lab'],
+  },
+  {
+    command: 'lab-close',
+    keys: ['enter'],
+    label: 'enter',
+    description: 'Go back to where you were once the lab has failed or been cancelled',
+    short: 'back',
+    modes: ['lab'],
+  },
+  {
     command: 'scroll-up',
     keys: ['pageup', '['],
     label: 'PgUp/[',
@@ -199,7 +226,7 @@ export const KEY_TABLE: readonly KeyBinding[] = [
     label: '?',
     description: 'Show or close this help',
     short: 'help',
-    modes: ['home', 'scenario', 'result', 'help'],
+    modes: ['home', 'scenario', 'result', 'lab', 'help'],
   },
   {
     command: 'quit',

@@ -1,7 +1,9 @@
+import type { StepEvent } from '../adapters/lab/provider.js';
 import type { CheckResult, HintLevel } from '../domain/checks.js';
 import type { ScenarioProgress } from '../domain/progress.js';
 import type { Score } from '../domain/scoring.js';
 import type { Mode } from './keys.js';
+import type { LabCreateResult } from './ui-services.js';
 
 /**
  * Screen state: one reducer over discriminated unions. Pure; the hooks run the side effects and
@@ -63,12 +65,44 @@ export type ResultView = {
   readonly progress: ScenarioProgress | null;
 };
 
-export type Screen =
+/** One step of creating the lab, as the lab screen shows it. */
+export type LabStepView = {
+  readonly step: string;
+  readonly status: 'running' | 'done' | 'failed';
+  /** The clock when it started, for the live timer of the running step. */
+  readonly startedAt: number;
+  /** The final duration once done or failed (the provider's own figure). */
+  readonly ms: number | null;
+  readonly command?: string;
+  readonly logFile?: string;
+};
+
+export type LabRun = {
+  /** Which run the events belong to: answers from an older run are dropped. */
+  readonly run: number;
+  readonly phase: 'running' | 'cancelling' | 'failed' | 'cancelled';
+  readonly startedAt: number;
+  readonly steps: readonly LabStepView[];
+  /** The last progress line of the running step. */
+  readonly lastLine: string | null;
+  readonly failure: {
+    readonly step: string;
+    readonly message: string;
+    readonly logFile?: string;
+  } | null;
+  /** Esc was pressed while it runs: "stop it?" is on screen. */
+  readonly confirmCancel: boolean;
+};
+
+/** A screen the lab screen can come back to. */
+export type BaseScreen =
   | { readonly name: 'home' }
   | { readonly name: 'scenario'; readonly session: Session }
   | { readonly name: 'result'; readonly id: string; readonly result: ResultView; readonly scroll: number };
 
-export type ConfirmAction = 'reset' | 'solution';
+export type Screen = BaseScreen | { readonly name: 'lab'; readonly lab: LabRun; readonly from: BaseScreen };
+
+export type ConfirmAction = 'reset' | 'solution' | 'create-lab';
 
 export type Overlay =
   | { readonly kind: 'help'; readonly scroll: number }
@@ -80,6 +114,8 @@ export type AppState = {
   readonly home: HomeState;
   /** Shown once, on the first screen, until the next key. */
   readonly notices: readonly string[];
+  /** Cluster scenarios already offered a lab on open (declining is not asked again on return). */
+  readonly labOffered: readonly string[];
 };
 
 export type Action =
@@ -128,7 +164,20 @@ export type Action =
   | { readonly type: 'reset/done'; readonly id: string }
   | { readonly type: 'suspend'; readonly id: string }
   | { readonly type: 'message'; readonly id: string; readonly message: Message | null }
-  | { readonly type: 'result/show'; readonly id: string; readonly result: ResultView };
+  | { readonly type: 'result/show'; readonly id: string; readonly result: ResultView }
+  | { readonly type: 'lab/offer'; readonly id: string }
+  | { readonly type: 'lab/start'; readonly run: number; readonly at: number }
+  | { readonly type: 'lab/step'; readonly run: number; readonly event: StepEvent; readonly at: number }
+  | {
+      readonly type: 'lab/finished';
+      readonly run: number;
+      readonly result: LabCreateResult;
+      readonly at: number;
+    }
+  | { readonly type: 'lab/cancel-ask' }
+  | { readonly type: 'lab/cancel-keep' }
+  | { readonly type: 'lab/cancelling'; readonly run: number }
+  | { readonly type: 'lab/close' };
 
 export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(value)}`);
@@ -170,19 +219,92 @@ export function initialState(options: {
     overlay: null,
     home: { selected: 0, filter: '', filtering: false, message: null },
     notices: options.notices ?? [],
+    labOffered: [],
   };
 }
 
 /** The state to re-render with after the TUI was suspended (a node shell): nothing left running. */
 export function resumeState(state: AppState): AppState {
   if (state.screen.name !== 'scenario') return state;
-  const session = state.screen.session;
-  return { ...state, overlay: null, screen: { name: 'scenario', session: { ...session, phase: 'idle' } } };
+  return { ...state, overlay: null, screen: idle(state.screen) };
+}
+
+/** A screen come back to: whatever was running on it was stopped when it unmounted. */
+function idle(screen: BaseScreen): BaseScreen {
+  return screen.name === 'scenario'
+    ? { name: 'scenario', session: { ...screen.session, phase: 'idle' } }
+    : screen;
+}
+
+/** Goes back from the lab screen to where the learner was, with a message there. */
+function leaveLab(state: AppState, from: BaseScreen, message: Message | null): AppState {
+  const screen = idle(from);
+  if (screen.name === 'home')
+    return { ...state, screen, home: { ...state.home, message: message?.text ?? null } };
+  if (screen.name === 'scenario')
+    return { ...state, screen: { name: 'scenario', session: { ...screen.session, message } } };
+  return { ...state, screen };
+}
+
+/** Applies `f` to the lab run `run` when it is on screen; otherwise no change. */
+function onLab(state: AppState, run: number | null, f: (lab: LabRun) => LabRun): AppState {
+  if (state.screen.name !== 'lab') return state;
+  if (run !== null && state.screen.lab.run !== run) return state;
+  return { ...state, screen: { ...state.screen, lab: f(state.screen.lab) } };
+}
+
+/** The newest step called `step` that is still running (steps may repeat, e.g. per node). */
+function updateStep(steps: readonly LabStepView[], step: string, f: (s: LabStepView) => LabStepView) {
+  let index = -1;
+  steps.forEach((s, i) => {
+    if (s.step === step && s.status === 'running') index = i;
+  });
+  return index < 0 ? steps : steps.map((s, i) => (i === index ? f(s) : s));
+}
+
+export function labStepReducer(lab: LabRun, event: StepEvent, at: number): LabRun {
+  switch (event.type) {
+    case 'start':
+      return {
+        ...lab,
+        lastLine: null,
+        steps: [...lab.steps, { step: event.step, status: 'running', startedAt: at, ms: null }],
+      };
+    case 'progress':
+      return { ...lab, lastLine: event.line };
+    case 'done':
+      return {
+        ...lab,
+        steps: updateStep(lab.steps, event.step, (s) => ({ ...s, status: 'done', ms: event.ms })),
+      };
+    case 'fail': {
+      const known = lab.steps.some((s) => s.step === event.step && s.status === 'running');
+      const steps = known
+        ? lab.steps
+        : [
+            ...lab.steps,
+            { step: event.step, status: 'running' as const, startedAt: at - event.ms, ms: null },
+          ];
+      return {
+        ...lab,
+        steps: updateStep(steps, event.step, (s) => ({
+          ...s,
+          status: 'failed',
+          ms: event.ms,
+          command: event.command,
+          ...(event.logFile ? { logFile: event.logFile } : {}),
+        })),
+      };
+    }
+    default:
+      return assertNever(event);
+  }
 }
 
 /** The mode that owns the keyboard: overlays first, then filtering, then the screen. */
 export function modeOf(state: AppState): Mode {
   if (state.overlay) return state.overlay.kind === 'help' ? 'help' : 'confirm';
+  if (state.screen.name === 'lab') return state.screen.lab.confirmCancel ? 'confirm' : 'lab';
   if (state.screen.name === 'home') return state.home.filtering ? 'filter' : 'home';
   return state.screen.name;
 }
@@ -227,7 +349,8 @@ export function reducer(state: AppState, action: Action): AppState {
       };
     case 'back':
       if (state.overlay) return { ...state, overlay: null };
-      if (state.screen.name === 'home') return state;
+      // The lab screen closes through its own actions, never by a stray back.
+      if (state.screen.name === 'home' || state.screen.name === 'lab') return state;
       return { ...state, screen: { name: 'home' } };
     case 'help/toggle':
       return { ...state, overlay: state.overlay?.kind === 'help' ? null : { kind: 'help', scroll: 0 } };
@@ -338,6 +461,71 @@ export function reducer(state: AppState, action: Action): AppState {
         overlay: null,
         screen: { name: 'result', id: action.id, result: action.result, scroll: 0 },
       };
+    case 'lab/offer':
+      if (state.screen.name !== 'scenario' || state.screen.session.id !== action.id) return state;
+      return {
+        ...state,
+        overlay: { kind: 'confirm', action: 'create-lab' },
+        labOffered: state.labOffered.includes(action.id)
+          ? state.labOffered
+          : [...state.labOffered, action.id],
+      };
+    case 'lab/start': {
+      if (state.screen.name === 'lab') return state;
+      const lab: LabRun = {
+        run: action.run,
+        phase: 'running',
+        startedAt: action.at,
+        steps: [],
+        lastLine: null,
+        failure: null,
+        confirmCancel: false,
+      };
+      return { ...state, overlay: null, screen: { name: 'lab', lab, from: state.screen } };
+    }
+    case 'lab/step':
+      return onLab(state, action.run, (lab) => labStepReducer(lab, action.event, action.at));
+    case 'lab/finished': {
+      if (state.screen.name !== 'lab' || state.screen.lab.run !== action.run) return state;
+      const result = action.result;
+      if (result.ok)
+        return leaveLab(state, state.screen.from, {
+          kind: 'info',
+          text: `Lab ready: ${result.message}`,
+        });
+      return onLab(state, action.run, (lab) => ({
+        ...lab,
+        phase: lab.phase === 'cancelling' ? 'cancelled' : 'failed',
+        confirmCancel: false,
+        // A step still running when it ended (cancelled, or a failure without a fail event) stopped.
+        steps: lab.steps.map((s) =>
+          s.status === 'running' ? { ...s, status: 'failed', ms: action.at - s.startedAt } : s,
+        ),
+        failure: {
+          step: result.step,
+          message: result.message,
+          ...('logFile' in result && result.logFile ? { logFile: result.logFile } : {}),
+        },
+      }));
+    }
+    case 'lab/cancel-ask':
+      return onLab(state, null, (lab) => (lab.phase === 'running' ? { ...lab, confirmCancel: true } : lab));
+    case 'lab/cancel-keep':
+      return onLab(state, null, (lab) => ({ ...lab, confirmCancel: false }));
+    case 'lab/cancelling':
+      return onLab(state, action.run, (lab) =>
+        lab.phase === 'running' ? { ...lab, phase: 'cancelling', confirmCancel: false } : lab,
+      );
+    case 'lab/close':
+      if (state.screen.name !== 'lab') return state;
+      if (state.screen.lab.phase === 'running' || state.screen.lab.phase === 'cancelling') return state;
+      return leaveLab(state, state.screen.from, {
+        kind: state.screen.lab.phase === 'failed' ? 'error' : 'info',
+        text:
+          state.screen.lab.phase === 'failed'
+            ? `No lab: creating it failed at "${state.screen.lab.failure?.step ?? '?'}".`
+            : 'Lab creation cancelled.',
+      });
     default:
       return assertNever(action);
   }

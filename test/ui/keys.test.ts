@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bindingsFor, commandFor, helpBarItems, KEY_TABLE, type Mode } from '../../src/ui/keys.js';
 
-const MODES: readonly Mode[] = ['home', 'filter', 'scenario', 'result', 'help', 'confirm'];
+const MODES: readonly Mode[] = ['home', 'filter', 'scenario', 'result', 'lab', 'help', 'confirm'];
 
 describe('key table', () => {
   it('never binds one key to two commands in the same mode', () => {
@@ -27,6 +27,10 @@ describe('key table', () => {
     expect(commandFor('confirm', '', { escape: true })).toBe('no');
     expect(commandFor('scenario', '', { escape: true })).toBe('back');
     expect(commandFor('home', '', { downArrow: true })).toBe('down');
+    expect(commandFor('home', 'L', {})).toBe('lab');
+    expect(commandFor('lab', '', { escape: true })).toBe('lab-cancel');
+    expect(commandFor('lab', '', { return: true })).toBe('lab-close');
+    expect(commandFor('lab', 'q', {})).toBeUndefined();
   });
 
   it('fits the help bar in 80 columns and keeps help and quit', () => {

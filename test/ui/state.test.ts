@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { StepEvent } from '../../src/adapters/lab/provider.js';
 import type { CheckResult } from '../../src/domain/checks.js';
 import type { Score } from '../../src/domain/scoring.js';
 import {
@@ -177,5 +178,134 @@ describe('scenario session', () => {
 
   it('rejects unknown actions at run time too', () => {
     expect(() => reducer(home(), { type: 'nope' } as unknown as Action)).toThrow(/unexpected/);
+  });
+});
+
+describe('lab screen', () => {
+  const start = (state: AppState, run = 1): AppState =>
+    run === 0 ? state : reducer(state, { type: 'lab/start', run, at: 1_000 });
+  const labOf = (state: AppState) => {
+    if (state.screen.name !== 'lab') throw new Error(`not on the lab screen: ${state.screen.name}`);
+    return state.screen.lab;
+  };
+  const step = (event: StepEvent, at = 2_000, run = 1): Action => ({ type: 'lab/step', run, event, at });
+
+  it('offers a lab only on the scenario screen, and remembers it offered', () => {
+    expect(run(home(), { type: 'lab/offer', id: 'a' }).overlay).toBeNull();
+    expect(run(opened(), { type: 'lab/offer', id: 'other' }).overlay).toBeNull();
+    const s = run(opened(), { type: 'lab/offer', id: 'a' });
+    expect(s.overlay).toEqual({ kind: 'confirm', action: 'create-lab' });
+    expect(s.labOffered).toEqual(['a']);
+    expect(run(s, { type: 'overlay/close' }, { type: 'lab/offer', id: 'a' }).labOffered).toEqual(['a']);
+  });
+
+  it('records steps: start, progress line, done with the final ms, fail with command and log', () => {
+    const s = run(
+      start(opened()),
+      step({ type: 'start', step: 'packages' }, 1_500),
+      step({ type: 'progress', step: 'packages', line: 'unpacking' }),
+      step({ type: 'done', step: 'packages', ms: 900 }),
+      step({ type: 'start', step: 'init' }, 2_500),
+      step({ type: 'fail', step: 'init', ms: 40, command: 'kubeadm init', logFile: '/l.log' }),
+    );
+    expect(modeOf(s)).toBe('lab');
+    expect(labOf(s)).toMatchObject({
+      phase: 'running',
+      lastLine: null,
+      steps: [
+        { step: 'packages', status: 'done', startedAt: 1_500, ms: 900 },
+        {
+          step: 'init',
+          status: 'failed',
+          startedAt: 2_500,
+          ms: 40,
+          command: 'kubeadm init',
+          logFile: '/l.log',
+        },
+      ],
+    });
+    const progressed = run(
+      start(opened()),
+      step({ type: 'start', step: 'x' }),
+      step({ type: 'progress', step: 'x', line: 'l' }),
+    );
+    expect(labOf(progressed).lastLine).toBe('l');
+  });
+
+  it('drops events of another run and is not left by a stray back', () => {
+    const s = start(opened());
+    expect(run(s, step({ type: 'start', step: 'x' }, 2_000, 7))).toBe(s);
+    expect(run(s, { type: 'back' })).toBe(s);
+    expect(run(s, { type: 'lab/close' })).toBe(s);
+    expect(run(s, { type: 'lab/start', run: 2, at: 5 })).toBe(s);
+  });
+
+  it('goes back where the learner was on success, idle and with the message', () => {
+    const checking = run(opened(), { type: 'check/start', id: 'a' });
+    const s = run(start(checking), {
+      type: 'lab/finished',
+      run: 1,
+      result: { ok: true, changed: true, message: 'lab up' },
+      at: 9_000,
+    });
+    expect(s.screen.name === 'scenario' && s.screen.session).toMatchObject({
+      id: 'a',
+      phase: 'idle',
+      message: { kind: 'info', text: 'Lab ready: lab up' },
+    });
+    const fromHome = run(start(home()), {
+      type: 'lab/finished',
+      run: 1,
+      result: { ok: true, changed: false, message: 'already up' },
+      at: 9_000,
+    });
+    expect(fromHome.screen.name).toBe('home');
+    expect(fromHome.home.message).toBe('Lab ready: already up');
+  });
+
+  it('stays on a failure, stopping the running step, and closes back with an error', () => {
+    const s = run(start(opened()), step({ type: 'start', step: 'init' }, 2_000), {
+      type: 'lab/finished',
+      run: 1,
+      result: { ok: false, step: 'init', message: 'no apiserver', logFile: '/l.log' },
+      at: 5_000,
+    });
+    expect(labOf(s)).toMatchObject({
+      phase: 'failed',
+      steps: [{ step: 'init', status: 'failed', ms: 3_000 }],
+      failure: { step: 'init', message: 'no apiserver', logFile: '/l.log' },
+    });
+    const back = run(s, { type: 'lab/close' });
+    expect(back.screen.name === 'scenario' && back.screen.session.message).toEqual({
+      kind: 'error',
+      text: 'No lab: creating it failed at "init".',
+    });
+  });
+
+  it('asks before cancelling, then ends as cancelled', () => {
+    const asked = run(start(opened()), { type: 'lab/cancel-ask' });
+    expect(modeOf(asked)).toBe('confirm');
+    expect(modeOf(run(asked, { type: 'lab/cancel-keep' }))).toBe('lab');
+    const cancelling = run(asked, { type: 'lab/cancelling', run: 1 });
+    expect(labOf(cancelling)).toMatchObject({ phase: 'cancelling', confirmCancel: false });
+    // no cancel question while it stops
+    expect(labOf(run(cancelling, { type: 'lab/cancel-ask' })).confirmCancel).toBe(false);
+    const cancelled = run(cancelling, {
+      type: 'lab/finished',
+      run: 1,
+      result: { ok: false, step: 'x', message: 'aborted' },
+      at: 3_000,
+    });
+    expect(labOf(cancelled).phase).toBe('cancelled');
+    const back = run(cancelled, { type: 'lab/close' });
+    expect(back.screen.name === 'scenario' && back.screen.session.message?.text).toBe(
+      'Lab creation cancelled.',
+    );
+  });
+
+  it('keeps the lab screen under the help overlay', () => {
+    const s = run(start(home()), { type: 'help/toggle' });
+    expect(modeOf(s)).toBe('help');
+    expect(run(s, { type: 'back' }).screen.name).toBe('lab');
   });
 });

@@ -8,6 +8,7 @@ const SECTIONS: readonly { readonly mode: Mode; readonly title: string }[] = [
   { mode: 'filter', title: 'While filtering' },
   { mode: 'scenario', title: 'Scenario' },
   { mode: 'result', title: 'Result and debrief' },
+  { mode: 'lab', title: 'Creating the lab' },
   { mode: 'confirm', title: 'Confirmations' },
 ];
 

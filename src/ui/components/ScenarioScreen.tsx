@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { Dispatch } from 'react';
+import { type Dispatch, useEffect } from 'react';
 import type { CheckResult } from '../../domain/checks.js';
 import { DOMAINS, type Scenario } from '../../domain/scenario.js';
 import { useCommands } from '../hooks/use-commands.js';
@@ -20,6 +20,7 @@ const SYMBOL: Record<CheckResult['status'], string> = { pass: '✔', fail: '✘'
 const CONFIRM: Record<ConfirmAction, string> = {
   reset: 'Reset this scenario? The workspace and this attempt are removed.  y / n',
   solution: 'Show the reference solution? This attempt will score 0.  y / n',
+  'create-lab': 'This scenario needs a lab cluster. Create one now? (y/n)',
 };
 
 function statusColor(theme: Theme, status: CheckResult['status']) {
@@ -73,6 +74,10 @@ export function ScenarioScreen(props: {
   readonly width: number;
   readonly height: number;
   readonly timing: SessionTiming & { readonly tickMs: number };
+  /** The lab was already offered for this scenario (on open it is offered once). */
+  readonly offered?: boolean;
+  /** Opens the lab screen; false when this app cannot create a lab. */
+  readonly onCreateLab?: () => boolean;
 }) {
   const { scenario, session, dispatch, width } = props;
   const services = useServices();
@@ -81,6 +86,16 @@ export function ScenarioScreen(props: {
   const lab = useLabStatus(scenario.lab === 'cluster');
   useMarkdownLoaded();
   const busy = session.phase === 'setting-up' || session.phase === 'resetting';
+  // The lab is known to be missing (not merely unknown) and the app can create one.
+  const noLab =
+    scenario.lab === 'cluster' &&
+    services.labStatus !== undefined &&
+    services.createLab !== undefined &&
+    (lab.type === 'none' || (lab.type === 'status' && lab.status.health === 'down'));
+  const offerNow = noLab && !props.offered && props.mode === 'scenario' && !busy;
+  useEffect(() => {
+    if (offerNow) dispatch({ type: 'lab/offer', id: scenario.id });
+  }, [offerNow, dispatch, scenario.id]);
 
   // ---- lay out every section as lines, so the screen fits the terminal height ----
   const budget = props.height;
@@ -164,7 +179,24 @@ export function ScenarioScreen(props: {
         dispatch({ type: 'overlay/close' });
         if (props.confirm === 'reset') intents.reset();
         if (props.confirm === 'solution') intents.solution();
-      } else if (command === 'no') dispatch({ type: 'overlay/close' });
+        if (props.confirm === 'create-lab' && !props.onCreateLab?.())
+          dispatch({
+            type: 'message',
+            id: scenario.id,
+            message: { kind: 'error', text: 'This app cannot create a lab here: run `k8s-harden-lab up`.' },
+          });
+      } else if (command === 'no') {
+        dispatch({ type: 'overlay/close' });
+        if (props.confirm === 'create-lab')
+          dispatch({
+            type: 'message',
+            id: scenario.id,
+            message: {
+              kind: 'info',
+              text: 'No lab yet: setup needs one. Press s to be asked again, or run `k8s-harden-lab up`.',
+            },
+          });
+      }
       return;
     }
     switch (command) {
@@ -181,7 +213,8 @@ export function ScenarioScreen(props: {
         dispatch({ type: 'scroll', delta: Math.max(1, bodyHeight - 1), max: maxScroll });
         return;
       case 'setup':
-        intents.setup();
+        if (noLab && !session.setUp && !busy) dispatch({ type: 'lab/offer', id: scenario.id });
+        else intents.setup();
         return;
       case 'check':
         if (session.setUp) intents.check();
