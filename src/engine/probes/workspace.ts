@@ -1,8 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { runCommand } from '../../adapters/process/run.js';
-import { select } from '../../domain/checks.js';
+import { type CommandResult, runCommand } from '../../adapters/process/run.js';
+import { type Observation, select } from '../../domain/checks.js';
+import { resolveNode } from './nodes.js';
 import type { ProbeContext, ProbeExecutor } from './types.js';
 import { probeError, value } from './types.js';
 
@@ -134,33 +135,7 @@ export const fieldProbe: ProbeExecutor<'field'> = async (spec, context) => {
   }
 };
 
-export const commandProbe: ProbeExecutor<'command'> = async (spec, context) => {
-  const timeoutMs = (spec.timeoutSeconds ?? 20) * 1000;
-  if (spec.where === 'node') {
-    if (!context.cluster || !spec.node)
-      return probeError('this check runs on a node, but no lab cluster is attached');
-    const r = await context.cluster.provider.exec(spec.node, ['sh', '-c', spec.run], {
-      timeoutMs,
-      signal: context.signal,
-    });
-    if (r.timedOut || r.cancelled || r.notFound) return probeError(r.failure);
-    return value({
-      exitCode: r.exitCode,
-      stdout: r.stdout.trim(),
-      stderr: r.stderr.trim(),
-      output: `${r.stdout}${r.stderr}`.trim(),
-    });
-  }
-  const r = await runCommand('sh', ['-c', spec.run], {
-    cwd: context.workspace,
-    env: {
-      WORKSPACE: context.workspace,
-      HOME: context.workspace,
-      KUBECONFIG: context.cluster?.kubeconfigPath ?? path.join(context.workspace, '.kube', 'config'),
-    },
-    timeoutMs,
-    signal: context.signal,
-  });
+function commandObservation(r: CommandResult): Observation {
   if (r.timedOut || r.cancelled || r.notFound) return probeError(r.failure);
   return value({
     exitCode: r.exitCode,
@@ -168,4 +143,31 @@ export const commandProbe: ProbeExecutor<'command'> = async (spec, context) => {
     stderr: r.stderr.trim(),
     output: `${r.stdout}${r.stderr}`.trim(),
   });
+}
+
+export const commandProbe: ProbeExecutor<'command'> = async (spec, context) => {
+  const timeoutMs = (spec.timeoutSeconds ?? 20) * 1000;
+  if (spec.where === 'node') {
+    if (!context.cluster || !spec.node)
+      return probeError('this check runs on a node, but no lab cluster is attached');
+    const node = await resolveNode(context, spec.node);
+    return commandObservation(
+      await context.cluster.provider.exec(node, ['sh', '-c', spec.run], {
+        timeoutMs,
+        signal: context.signal,
+      }),
+    );
+  }
+  return commandObservation(
+    await runCommand('sh', ['-c', spec.run], {
+      cwd: context.workspace,
+      env: {
+        WORKSPACE: context.workspace,
+        HOME: context.workspace,
+        KUBECONFIG: context.cluster?.kubeconfigPath ?? path.join(context.workspace, '.kube', 'config'),
+      },
+      timeoutMs,
+      signal: context.signal,
+    }),
+  );
 };
