@@ -15,6 +15,8 @@ export type ContractOptions = {
   readonly make: () => LabProvider | Promise<LabProvider>;
   /** Delete the lab at the end and check delete's behaviour (default true). */
   readonly deleteAtEnd?: boolean;
+  /** The lab already runs (a shared cluster tier): create must report it and change nothing. */
+  readonly existing?: boolean;
   /** Per-test timeout for create (real clusters take minutes). */
   readonly createTimeoutMs?: number;
 };
@@ -56,7 +58,8 @@ export function providerContract(options: ContractOptions): void {
         const steps: StepEvent[] = [];
         const first = await provider.create({ onStep: (e) => steps.push(e) });
         expect(first, first.ok ? '' : `${first.step}: ${first.message}`).toMatchObject({ ok: true });
-        expect(steps.some((e) => e.type === 'start')).toBe(true);
+        if (options.existing) expect(first).toMatchObject({ changed: false });
+        else expect(steps.some((e) => e.type === 'start')).toBe(true);
         expect(steps.filter((e) => e.type === 'fail')).toEqual([]);
         const again = await provider.create();
         expect(again).toMatchObject({ ok: true, changed: false });
