@@ -57,14 +57,14 @@ cp "$LAB_HOST_DIR/pause/main.go" "$work/pause-src/"
   GOCACHE="$LAB_CACHE/gocache" HOME="$work" CGO_ENABLED=0 GOFLAGS=-mod=mod \
     /usr/lib/go/bin/go build -trimpath -ldflags='-s -w' -o "$work/rootfs-pause/pause" .
 )
-"$LAB_HOST_DIR/mkoci.sh" "$work/rootfs-pause" k8s.gcr.io/pause:3.2 "$work/oci/pause.tar" '["/pause"]'
+bash "$LAB_HOST_DIR/mkoci.sh" "$work/rootfs-pause" k8s.gcr.io/pause:3.2 "$work/oci/pause.tar" '["/pause"]'
 
 for c in kube-apiserver kube-controller-manager kube-scheduler; do
   log "image k8s.gcr.io/$c:$K8S_VERSION"
   r="$work/rootfs-$c"
   busybox_rootfs "$r"
   install -m 0755 "$bin/$c" "$r/usr/local/bin/$c"
-  "$LAB_HOST_DIR/mkoci.sh" "$r" "k8s.gcr.io/$c:$K8S_VERSION" "$work/oci/$c.tar" "[\"/usr/local/bin/$c\"]"
+  bash "$LAB_HOST_DIR/mkoci.sh" "$r" "k8s.gcr.io/$c:$K8S_VERSION" "$work/oci/$c.tar" "[\"/usr/local/bin/$c\"]"
   rm -rf "$r"
 done
 
@@ -78,17 +78,18 @@ for lib in $(ldd /usr/bin/etcd | grep -o '/[^ ]*'); do
   mkdir -p "$r$(dirname "$lib")"
   cp -L "$lib" "$r$lib"
 done
-"$LAB_HOST_DIR/mkoci.sh" "$r" k8s.gcr.io/etcd:3.4.13-0 "$work/oci/etcd.tar" '["/usr/local/bin/etcd"]'
+bash "$LAB_HOST_DIR/mkoci.sh" "$r" k8s.gcr.io/etcd:3.4.13-0 "$work/oci/etcd.tar" '["/usr/local/bin/etcd"]'
 rm -rf "$r"
 
 log "image docker.io/library/busybox:lab (workloads)"
 r="$work/rootfs-busybox"
 busybox_rootfs "$r"
-"$LAB_HOST_DIR/mkoci.sh" "$r" docker.io/library/busybox:lab "$work/oci/busybox.tar" null '["sh"]'
+bash "$LAB_HOST_DIR/mkoci.sh" "$r" docker.io/library/busybox:lab "$work/oci/busybox.tar" null '["sh"]'
 rm -rf "$r"
 
 # --- node rootfs ------------------------------------------------------------------------------
 cp -a "$LAB_HOST_DIR/node/." "$ov/"
+chmod 0755 "$ov"/usr/local/bin/*   # whatever modes a checkout or an npm tarball left
 for b in kubeadm kubelet kubectl; do install -m 0755 "$bin/$b" "$ov/usr/bin/$b"; done
 cp "$work"/oci/*.tar "$ov/kind/images/"
 echo "$K8S_VERSION" > "$ov/kind/version"

@@ -314,10 +314,10 @@ cmd_down() {
     fi
     # Only stop the engine when no other lab cluster still uses it.
     if [ -z "$(dk ps -aq --filter label=io.x-k8s.kind.cluster)" ]; then
-      "$LAB_HOST_DIR/engine.sh" stop
+      bash "$LAB_HOST_DIR/engine.sh" stop
     fi
   else
-    "$LAB_HOST_DIR/engine.sh" stop
+    bash "$LAB_HOST_DIR/engine.sh" stop
   fi
   # Leftovers after a crash of the engine: the bridge, mounts under our roots (netns handles,
   # overlay layers), empty cgroup folders of our nodes, the runtime folder.
