@@ -1,17 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { readLabState } from '../adapters/lab/lab-state.js';
+import { ClusterLifecycle } from '../engine/cluster-lifecycle.js';
 import { errorMessage, UserError } from '../engine/errors.js';
+import { resolveLab } from '../engine/lab-access.js';
 import type { RunTuiDeps } from '../ui/run-tui.js';
 import { resolveNode } from './commands/lab-commands.js';
 import { labCluster, makeProvider, providerForCommand } from './lab-wiring.js';
 
 /**
- * What the TUI gets from the lab: its health for the status bar, node shells (`n`) and creating it
- * (the lab screen), the same way `k8s-harden-lab up` does with its defaults (1 worker).
+ * What the TUI gets from the lab: its health for the status bar, node shells (`n`), creating it
+ * (the lab screen), the same way `k8s-harden-lab up` does with its defaults (1 worker), and the
+ * cluster watch's keeping and restoring of the last working apiserver manifest (through the guard).
  */
 export function tuiLabDeps(
   env: NodeJS.ProcessEnv = process.env,
-): Pick<RunTuiDeps, 'labStatus' | 'nodeShell' | 'createLab'> {
+): Pick<RunTuiDeps, 'labStatus' | 'nodeShell' | 'createLab' | 'clusterLab'> {
+  const lifecycle = new ClusterLifecycle({ env });
   const provider = () => {
     const state = readLabState(labCluster(env), env);
     return state ? makeProvider(state.provider, env, state.engine) : undefined;
@@ -48,6 +52,10 @@ export function tuiLabDeps(
           return { ok: false, step: 'choose a lab', message: `${error.message}. Next: ${error.nextStep}` };
         return { ok: false, step: 'create the lab', message: errorMessage(error) };
       }
+    },
+    clusterLab: {
+      saveLastGood: async () => lifecycle.saveLastGoodManifest(await resolveLab({ env })),
+      restoreLastGood: async (onLine) => lifecycle.restoreLastGoodManifest(await resolveLab({ env }), onLine),
     },
     nodeShell: async (ref: string) => {
       const p = provider();

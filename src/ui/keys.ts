@@ -22,6 +22,7 @@ export type Command =
   | 'reset'
   | 'solution'
   | 'node-shell'
+  | 'restore'
   | 'debrief'
   | 'lab'
   | 'lab-cancel'
@@ -141,6 +142,14 @@ export const KEY_TABLE: readonly KeyBinding[] = [
     keys: ['n'],
     label: 'n',
     description: 'Open a shell on a lab node (cluster scenarios); checks re-run after it',
+    modes: ['scenario'],
+  },
+  {
+    command: 'restore',
+    keys: ['b'],
+    label: 'b',
+    description: 'Restore the last working apiserver manifest (offered when the apiserver stays away)',
+    short: 'restore',
     modes: ['scenario'],
   },
   {

@@ -5,7 +5,7 @@ import { EXIT, errorMessage } from '../engine/errors.js';
 import { App, DEFAULT_TIMING, type Timing } from './App.js';
 import { colorEnabled } from './ServicesContext.js';
 import { type AppState, initialState, resumeState } from './state.js';
-import { type UiServices, uiServicesFromApp } from './ui-services.js';
+import { type ClusterLabHooks, type UiServices, uiServicesFromApp } from './ui-services.js';
 
 export type RunTuiOptions = { readonly scenarioId?: string };
 
@@ -25,6 +25,8 @@ export type RunTuiDeps = {
   readonly nodeShell?: (node: string) => Promise<unknown>;
   /** Creates the lab with step events (the lab screen); the TUI stays mounted while it runs. */
   readonly createLab?: UiServices['createLab'];
+  /** Keeps and restores the last working apiserver manifest: cluster scenarios then use the watch. */
+  readonly clusterLab?: ClusterLabHooks;
 };
 
 /** Set by the startup benchmark: draw the first frame, then quit. */
@@ -56,6 +58,7 @@ export async function runTui(
   const ui = uiServicesFromApp(services, {
     ...(deps.labStatus ? { labStatus: deps.labStatus } : {}),
     ...(deps.createLab ? { createLab: deps.createLab } : {}),
+    ...(deps.clusterLab ? { clusterLab: deps.clusterLab } : {}),
     ...(nodeShell
       ? {
           openNodeShell: (node: string) =>

@@ -34,7 +34,21 @@ export type HintView = {
   readonly text: string;
 };
 
-export type Phase = 'idle' | 'setting-up' | 'checking' | 'resetting' | 'suspended';
+export type Phase = 'idle' | 'setting-up' | 'checking' | 'resetting' | 'restoring' | 'suspended';
+
+/** What the cluster watch says besides the results (cluster scenarios on a lab). */
+export type WatchView = {
+  /** A known transient window: the apiserver restarting, a kubelet down. */
+  readonly waiting: {
+    /** The first waiting check's words (with the apiserver's last log lines). */
+    readonly reason: string;
+    readonly sinceMs: number;
+    readonly apiserver: boolean;
+  } | null;
+  /** Restoring the last working apiserver manifest is offered (one key). */
+  readonly rollbackOffered: boolean;
+  readonly notice: string | null;
+};
 
 export type Message = { readonly kind: 'info' | 'error'; readonly text: string };
 
@@ -55,6 +69,8 @@ export type Session = {
   readonly hint: HintView | null;
   readonly message: Message | null;
   readonly rounds: number;
+  /** The cluster watch's view; null without one (cluster-free scenarios, or before its first round). */
+  readonly watch: WatchView | null;
 };
 
 export type ResultView = {
@@ -149,6 +165,15 @@ export type Action =
       readonly allPass: boolean;
       readonly attempt: AttemptView | null;
     }
+  | {
+      readonly type: 'watch/state';
+      readonly id: string;
+      readonly watch: WatchView;
+      /** The round could not run: shown as an error, results kept. */
+      readonly error: string | null;
+    }
+  | { readonly type: 'restore/start'; readonly id: string }
+  | { readonly type: 'restore/done'; readonly id: string; readonly message: string }
   | { readonly type: 'select/move'; readonly delta: number }
   | { readonly type: 'scroll'; readonly delta: number; readonly max: number }
   | {
@@ -202,6 +227,7 @@ export function newSession(id: string, setUp: boolean, attempt: AttemptView | nu
     hint: null,
     message: null,
     rounds: 0,
+    watch: null,
   };
 }
 
@@ -370,6 +396,7 @@ export function reducer(state: AppState, action: Action): AppState {
         results: null,
         score: null,
         allPass: false,
+        watch: null,
         hint: null,
         pane: 'brief',
         solution: null,
@@ -404,6 +431,30 @@ export function reducer(state: AppState, action: Action): AppState {
         selected: clamp(s.selected, 0, Math.max(0, action.results.length - 1)),
         rounds: s.rounds + 1,
         message: s.message?.kind === 'error' ? null : s.message,
+      }));
+    case 'watch/state':
+      return onSession(state, action.id, (s) => ({
+        ...s,
+        watch: action.watch,
+        ...(action.error === null
+          ? {}
+          : {
+              phase: s.phase === 'checking' ? 'idle' : s.phase,
+              message: { kind: 'error', text: `The checks could not run: ${action.error}` },
+            }),
+      }));
+    case 'restore/start':
+      return onSession(state, action.id, (s) => ({
+        ...s,
+        phase: 'restoring',
+        log: [],
+        message: { kind: 'info', text: 'Restoring the last apiserver manifest that worked…' },
+      }));
+    case 'restore/done':
+      return onSession(state, action.id, (s) => ({
+        ...s,
+        phase: s.phase === 'restoring' ? 'idle' : s.phase,
+        message: { kind: 'info', text: action.message },
       }));
     case 'select/move':
       return onSession(state, null, (s) => ({

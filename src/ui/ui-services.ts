@@ -1,6 +1,8 @@
 import type { LifecycleResult, StepEvent } from '../adapters/lab/provider.js';
 import type { AppServices } from '../cli/services.js';
-import type { Trainer } from '../engine/trainer.js';
+import type { Scenario } from '../domain/scenario.js';
+import { ClusterWatch, type ClusterWatchOptions, type ClusterWatchState } from '../engine/cluster-watch.js';
+import type { CheckOutcome, Trainer } from '../engine/trainer.js';
 import { watchTree } from '../engine/watch.js';
 
 /**
@@ -37,6 +39,12 @@ export type UiServices = Pick<
    * outcome; a failure names the step and, in its message, the next step. Absent without providers.
    */
   createLab?(onStep: (event: StepEvent) => void, signal: AbortSignal): Promise<LabCreateResult>;
+  /**
+   * Watch mode on a cluster (cluster scenarios): a round every few seconds and on `checkNow`, each
+   * reported with the watch's view (waiting windows, the rollback offer) and the scored outcome.
+   * Started on call; `stop` ends it. Absent: cluster scenarios use the poll like the others.
+   */
+  watchCluster?(scenario: Scenario, onRound: (round: ClusterRound) => void): ClusterWatchHandle;
   /** The clock for timers. */
   now(): number;
 };
@@ -54,9 +62,81 @@ export type LabCreateResult =
   | LifecycleResult
   | { readonly ok: false; readonly step: string; readonly message: string };
 
-export type UiExtras = Partial<
-  Pick<UiServices, 'labStatus' | 'openNodeShell' | 'createLab' | 'now' | 'watch'>
+/** One cluster watch round as the UI gets it. */
+export type ClusterRound = {
+  /** Waiting windows, the rollback offer and notice, an error; results bounded (long waits fail). */
+  readonly watch: ClusterWatchState;
+  /** The round scored on the bounded results; absent when the round could not run (`watch.error`). */
+  readonly outcome?: CheckOutcome;
+};
+
+export type ClusterWatchHandle = {
+  /** A round now (rounds never overlap: one asked for while one runs follows it). */
+  checkNow(): void;
+  /**
+   * Restores the last apiserver manifest that worked (the offered key), reporting progress lines;
+   * resolves once the fresh round that follows has been reported through `onRound`.
+   */
+  restoreLastGood(onLine: (line: string) => void): Promise<void>;
+  stop(): void;
+};
+
+/** What the lab offers the cluster watch: keeping and restoring the last working apiserver manifest. */
+export type ClusterLabHooks = {
+  saveLastGood(): Promise<unknown>;
+  restoreLastGood(onLine: (line: string) => void): Promise<void>;
+};
+
+export type ClusterWatchTuning = Pick<
+  ClusterWatchOptions,
+  'intervalMs' | 'waitingLimitMs' | 'rollbackAfterMs' | 'saveEveryMs' | 'now'
 >;
+
+/**
+ * `watchCluster` over a Trainer: each round is `trainer.check` (which also records the completion).
+ * The watch then bounds the results (a check waiting too long becomes a fail); that changes no
+ * score, since neither waiting nor fail passes, and a round with a waiting check is never solved,
+ * so the outcome's score, allPass and completion hold for the bounded results as they are.
+ */
+export function clusterWatcher(
+  trainer: Pick<Trainer, 'check'>,
+  lab?: ClusterLabHooks,
+  tuning: ClusterWatchTuning = {},
+): NonNullable<UiServices['watchCluster']> {
+  return (scenario, onRound) => {
+    let last: CheckOutcome | undefined;
+    const watch = new ClusterWatch({
+      ...tuning,
+      runRound: async (signal) => {
+        last = undefined;
+        last = await trainer.check(scenario, { signal });
+        return last.results;
+      },
+      onState: (state) =>
+        onRound({
+          watch: state,
+          ...(state.error || !last ? {} : { outcome: { ...last, results: state.results } }),
+        }),
+      ...(lab
+        ? { saveLastGood: () => lab.saveLastGood(), restoreLastGood: (onLine) => lab.restoreLastGood(onLine) }
+        : {}),
+    });
+    watch.start();
+    return {
+      checkNow: () => void watch.checkNow(),
+      restoreLastGood: (onLine) => watch.restoreLastGood(onLine),
+      stop: () => watch.stop(),
+    };
+  };
+}
+
+export type UiExtras = Partial<
+  Pick<UiServices, 'labStatus' | 'openNodeShell' | 'createLab' | 'now' | 'watch' | 'watchCluster'>
+> & {
+  /** Builds `watchCluster` over the trainer with these lab hooks (unless `watchCluster` is given). */
+  readonly clusterLab?: ClusterLabHooks;
+  readonly clusterWatchTuning?: ClusterWatchTuning;
+};
 
 /** Binds a Trainer (class methods need their `this`) into UiServices. */
 export function uiServicesFrom(
@@ -83,6 +163,9 @@ export function uiServicesFrom(
   if (extras.labStatus) services.labStatus = extras.labStatus;
   if (extras.openNodeShell) services.openNodeShell = extras.openNodeShell;
   if (extras.createLab) services.createLab = extras.createLab;
+  if (extras.watchCluster) services.watchCluster = extras.watchCluster;
+  else if (extras.clusterLab)
+    services.watchCluster = clusterWatcher(trainer, extras.clusterLab, extras.clusterWatchTuning);
   return services;
 }
 

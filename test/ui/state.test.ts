@@ -115,6 +115,49 @@ describe('scenario session', () => {
     expect(moved.screen.name === 'scenario' && moved.screen.session.selected).toBe(1);
   });
 
+  it('keeps the cluster watch view; a round that could not run is an error, results kept', () => {
+    const watch = {
+      waiting: { reason: 'apiserver restarting — waiting', sinceMs: 0, apiserver: true },
+      rollbackOffered: true,
+      notice: 'The apiserver has not come back for 61 s.',
+    };
+    const s = run(opened(), checkDone('a'), { type: 'check/start', id: 'a' });
+    const seen = run(s, { type: 'watch/state', id: 'a', watch, error: null });
+    if (seen.screen.name !== 'scenario') throw new Error('not on the scenario');
+    expect(seen.screen.session).toMatchObject({ watch, phase: 'checking', message: null });
+    const failed = run(seen, { type: 'watch/state', id: 'a', watch, error: 'no lab' });
+    if (failed.screen.name !== 'scenario') throw new Error('not on the scenario');
+    expect(failed.screen.session).toMatchObject({ phase: 'idle', rounds: 1 });
+    expect(failed.screen.session.message).toEqual({
+      kind: 'error',
+      text: 'The checks could not run: no lab',
+    });
+    expect(run(seen, { type: 'watch/state', id: 'other', watch, error: null })).toBe(seen);
+  });
+
+  it('restores: lines while it runs, a message when done; a fresh setup forgets the watch', () => {
+    const s = run(
+      opened(),
+      { type: 'restore/start', id: 'a' },
+      { type: 'setup/line', id: 'a', line: 'restored' },
+    );
+    if (s.screen.name !== 'scenario') throw new Error('not on the scenario');
+    expect(s.screen.session).toMatchObject({ phase: 'restoring', log: ['restored'] });
+    const done = run(s, { type: 'restore/done', id: 'a', message: 'Restored.' });
+    if (done.screen.name !== 'scenario') throw new Error('not on the scenario');
+    expect(done.screen.session).toMatchObject({
+      phase: 'idle',
+      message: { kind: 'info', text: 'Restored.' },
+    });
+    const watch = { waiting: null, rollbackOffered: false, notice: null };
+    const again = run(
+      done,
+      { type: 'watch/state', id: 'a', watch, error: null },
+      { type: 'setup/start', id: 'a' },
+    );
+    expect(again.screen.name === 'scenario' && again.screen.session.watch).toBeNull();
+  });
+
   it('ignores answers for a scenario that is no longer on screen', () => {
     const s = opened();
     expect(run(s, checkDone('other'))).toBe(s);

@@ -10,7 +10,7 @@ import { type SessionTiming, useScenarioSession } from '../hooks/use-scenario-se
 import type { Command, Mode } from '../keys.js';
 import { renderMarkdown } from '../markdown.js';
 import { type Theme, useServices, useTheme } from '../ServicesContext.js';
-import type { Action, AttemptView, ConfirmAction, Session } from '../state.js';
+import type { Action, AttemptView, ConfirmAction, Session, WatchView } from '../state.js';
 import { fitLines, formatElapsed, labelled, truncate, windowAround, wrapText } from '../text.js';
 import { HelpBar } from './HelpBar.js';
 import { Lines } from './Lines.js';
@@ -38,6 +38,47 @@ function labText(lab: LabLine): string {
     case 'status':
       return `lab: ${lab.status.provider}${lab.status.cluster ? ` ${lab.status.cluster}` : ''} (${lab.status.health}${lab.status.detail ? `: ${lab.status.detail}` : ''})`;
   }
+}
+
+/** Log lines of a waiting window shown under its first line (the apiserver's last lines). */
+const WAITING_LOG_LINES = 4;
+
+/**
+ * The waiting window as lines: its first line with how long it has lasted ("apiserver restarting —
+ * waiting 12 s (…)"), then the last lines of the apiserver's log it carries.
+ */
+export function waitingLines(
+  waiting: NonNullable<WatchView['waiting']>,
+  nowMs: number,
+  width: number,
+): string[] {
+  const [first = '', ...rest] = waiting.reason.split('\n');
+  const secs = `${Math.max(0, Math.round((nowMs - waiting.sinceMs) / 1000))} s`;
+  const head = first.includes('— waiting')
+    ? first.replace('— waiting', `— waiting ${secs}`)
+    : `${first} (${secs})`;
+  const tail = rest.filter((l) => l.trim() !== '').slice(-WAITING_LOG_LINES);
+  return [truncate(head, width), ...tail.map((l) => truncate(l.trimEnd(), width))];
+}
+
+/** The waiting banner: re-renders on the clock while the window lasts. */
+function WaitingBanner(props: {
+  readonly waiting: NonNullable<WatchView['waiting']>;
+  readonly width: number;
+  readonly tickMs: number;
+}) {
+  const services = useServices();
+  const theme = useTheme();
+  const now = useNow(services.now, props.tickMs);
+  const [head, ...log] = waitingLines(props.waiting, now, props.width);
+  return (
+    <>
+      <Text bold={theme.bold} color={theme.warn} wrap="truncate">
+        {head}
+      </Text>
+      <Lines lines={log} color={theme.muted} />
+    </>
+  );
 }
 
 /** Timer and running score: the only part that re-renders every second. */
@@ -85,7 +126,8 @@ export function ScenarioScreen(props: {
   const intents = useScenarioSession(scenario, session, dispatch, props.timing);
   const lab = useLabStatus(scenario.lab === 'cluster');
   useMarkdownLoaded();
-  const busy = session.phase === 'setting-up' || session.phase === 'resetting';
+  const busy =
+    session.phase === 'setting-up' || session.phase === 'resetting' || session.phase === 'restoring';
   // The lab is known to be missing (not merely unknown) and the app can create one.
   const noLab =
     scenario.lab === 'cluster' &&
@@ -108,9 +150,11 @@ export function ScenarioScreen(props: {
   const results = session.results ?? [];
   const graded = results.filter((r) => r.graded);
   const passing = graded.filter((r) => r.status === 'pass').length;
+  const waitingCount = results.filter((r) => r.status === 'waiting').length;
   let checksHead: string;
   if (session.phase === 'setting-up') checksHead = 'Setting up…';
   else if (session.phase === 'resetting') checksHead = 'Resetting…';
+  else if (session.phase === 'restoring') checksHead = 'Restoring the last apiserver manifest that worked…';
   else if (session.phase === 'suspended') checksHead = 'In the node shell; checks re-run when it ends.';
   else if (!session.setUp)
     checksHead = 'Not set up yet: press s to create the workspace and start the timer.';
@@ -119,8 +163,10 @@ export function ScenarioScreen(props: {
       session.phase === 'checking' ? 'Checking…' : 'The checks could not run (see below); r retries.';
   else
     checksHead = `Checks: ${passing}/${graded.length} graded passing${
-      session.allPass ? ' · all pass! d shows the debrief' : ''
-    }${session.phase === 'checking' ? ' · checking…' : ''}`;
+      waitingCount > 0 ? ` · ${waitingCount} waiting` : ''
+    }${session.allPass ? ' · all pass! d shows the debrief' : ''}${
+      session.phase === 'checking' ? ' · checking…' : ''
+    }`;
 
   const showLog = busy && session.log.length > 0;
   const logLines = showLog ? session.log.map((l) => truncate(`  ${l}`, width)) : [];
@@ -142,6 +188,14 @@ export function ScenarioScreen(props: {
       )
     : [];
   const message = session.message ? fitLines(session.message.text, width, 2) : [];
+  // The cluster watch: a waiting window (never a failed check) and the offer to roll back.
+  const watch = session.setUp && !busy ? session.watch : null;
+  const waiting = watch?.waiting ?? null;
+  const waitingHeight = waiting ? waitingLines(waiting, 0, width).length : 0;
+  const offer =
+    watch?.rollbackOffered && watch.notice
+      ? fitLines(`${watch.notice} Press b to restore it.`, width, 2)
+      : [];
   const fixed =
     2 +
     1 +
@@ -149,6 +203,8 @@ export function ScenarioScreen(props: {
     1 +
     1 +
     logLines.length +
+    waitingHeight +
+    offer.length +
     (cEnd - cStart) +
     detail.length +
     hint.length +
@@ -173,6 +229,8 @@ export function ScenarioScreen(props: {
   // ---- keys ----
   const hidden = new Set<Command>();
   if (session.setUp) hidden.add('setup');
+  const canRestore = Boolean(session.watch?.rollbackOffered) && !busy;
+  if (!canRestore) hidden.add('restore');
   const onCommand = (command: Command | undefined) => {
     if (props.mode === 'confirm') {
       if (command === 'yes') {
@@ -235,6 +293,9 @@ export function ScenarioScreen(props: {
       case 'node-shell':
         intents.nodeShell();
         return;
+      case 'restore':
+        intents.restore();
+        return;
       case 'debrief':
         intents.debrief();
         return;
@@ -277,13 +338,18 @@ export function ScenarioScreen(props: {
         {truncate(checksHead, width)}
       </Text>
       <Lines lines={logLines} color={theme.muted} />
+      {waiting ? <WaitingBanner waiting={waiting} width={width} tickMs={props.timing.tickMs} /> : null}
+      <Lines lines={offer} color={theme.warn} bold={theme.bold} />
       {checkRows.slice(cStart, cEnd).map((r, i) => {
         const index = cStart + i;
         const mark = index === session.selected ? '›' : ' ';
         return (
           <Text key={r.checkId} wrap="truncate" inverse={theme.color && index === session.selected}>
             {mark} <Text color={statusColor(theme, r.status)}>{SYMBOL[r.status]}</Text>{' '}
-            {truncate(`${r.title}${r.graded ? '' : ' (not graded)'}`, width - 4)}
+            {truncate(
+              `${r.title}${r.graded ? '' : ' (not graded)'}${r.status === 'waiting' ? ' (waiting)' : ''}`,
+              width - 4,
+            )}
           </Text>
         );
       })}

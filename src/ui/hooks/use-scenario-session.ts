@@ -1,7 +1,9 @@
 import { type Dispatch, useCallback, useEffect, useRef } from 'react';
 import type { Scenario } from '../../domain/scenario.js';
+import type { CheckOutcome } from '../../engine/trainer.js';
 import { useServices } from '../ServicesContext.js';
 import type { Action, AttemptView, Session } from '../state.js';
+import type { ClusterRound, ClusterWatchHandle } from '../ui-services.js';
 
 export type SessionTiming = {
   /** Re-check this often while set up, besides file changes (0 = only on changes and `r`). */
@@ -15,6 +17,7 @@ export type SessionIntents = {
   readonly solution: () => void;
   readonly reset: () => void;
   readonly nodeShell: () => void;
+  readonly restore: () => void;
   readonly debrief: () => void;
 };
 
@@ -32,7 +35,9 @@ export function shellNode(scenario: Scenario): string {
 /**
  * The scenario screen's side effects: check rounds (on open, on workspace changes through
  * `services.watch`, on a poll, and on request, never two at once), setup, hints, solution, reset
- * and node shells. Everything goes through the services; results come back as actions.
+ * and node shells. Cluster scenarios, when the services offer `watchCluster`, take their rounds
+ * from the cluster watch instead of the poll (waiting windows, the rollback offer and `restore`).
+ * Everything goes through the services; results come back as actions.
  */
 export function useScenarioSession(
   scenario: Scenario,
@@ -60,10 +65,45 @@ export function useScenarioSession(
   }, []);
 
   const attemptView = useCallback((): AttemptView | null => services.attempt(id) ?? null, [services, id]);
+  const clusterWatch = useRef<ClusterWatchHandle | null>(null);
+  const watched = scenario.lab === 'cluster' && services.watchCluster !== undefined;
+
+  /** Reports a scored round; opens the result the first time every graded check passes. */
+  const report = useCallback(
+    (outcome: CheckOutcome) => {
+      const attempt = attemptView();
+      dispatch({
+        type: 'check/done',
+        id,
+        results: outcome.results,
+        score: outcome.score,
+        allPass: outcome.allPass,
+        attempt,
+      });
+      if (outcome.completed)
+        dispatch({
+          type: 'result/show',
+          id,
+          result: {
+            percent: outcome.score.percent,
+            elapsedMs: outcome.elapsedMs,
+            hintsUsed: attempt?.hints.length ?? 0,
+            forfeited: outcome.score.forfeited,
+            progress: outcome.completed,
+          },
+        });
+    },
+    [id, dispatch, attemptView],
+  );
 
   const check = useCallback(() => {
     if (phase.current === 'setting-up' || phase.current === 'resetting' || phase.current === 'suspended')
       return;
+    if (clusterWatch.current) {
+      if (phase.current === 'idle') dispatch({ type: 'check/start', id });
+      clusterWatch.current.checkNow();
+      return;
+    }
     if (running.current) {
       again.current = true;
       return;
@@ -76,27 +116,7 @@ export function useScenarioSession(
           again.current = false;
           const outcome = await services.check(scenario, { signal: controller.current.signal });
           if (!alive.current) return;
-          const attempt = attemptView();
-          dispatch({
-            type: 'check/done',
-            id,
-            results: outcome.results,
-            score: outcome.score,
-            allPass: outcome.allPass,
-            attempt,
-          });
-          if (outcome.completed)
-            dispatch({
-              type: 'result/show',
-              id,
-              result: {
-                percent: outcome.score.percent,
-                elapsedMs: outcome.elapsedMs,
-                hintsUsed: attempt?.hints.length ?? 0,
-                forfeited: outcome.score.forfeited,
-                progress: outcome.completed,
-              },
-            });
+          report(outcome);
         } while (again.current && alive.current);
       } catch (error) {
         if (alive.current) dispatch({ type: 'op/failed', id, message: messageOf(error) });
@@ -104,11 +124,40 @@ export function useScenarioSession(
         running.current = false;
       }
     })();
-  }, [services, scenario, id, dispatch, attemptView]);
+  }, [services, scenario, id, dispatch, report]);
+
+  // A cluster scenario with a watch: its rounds (on open and after setup, every few seconds, on `r`
+  // and on workspace changes) come back here with the waiting window and the rollback offer.
+  useEffect(() => {
+    if (!session.setUp || !watched || !services.watchCluster) return;
+    const onRound = ({ watch, outcome }: ClusterRound) => {
+      if (!alive.current) return;
+      dispatch({
+        type: 'watch/state',
+        id,
+        watch: {
+          waiting: watch.waiting ?? null,
+          rollbackOffered: watch.rollbackOffered,
+          notice: watch.notice ?? null,
+        },
+        error: watch.error ?? null,
+      });
+      if (outcome) report(outcome);
+    };
+    dispatch({ type: 'check/start', id });
+    const handle = services.watchCluster(scenario, onRound);
+    clusterWatch.current = handle;
+    const stop = services.watch(scenario, () => handle.checkNow());
+    return () => {
+      stop();
+      handle.stop();
+      if (clusterWatch.current === handle) clusterWatch.current = null;
+    };
+  }, [session.setUp, watched, services, scenario, id, dispatch, report]);
 
   // A round on open and after setup; then on every workspace change and on a poll.
   useEffect(() => {
-    if (!session.setUp) return;
+    if (!session.setUp || watched) return;
     check();
     const stop = services.watch(scenario, check);
     const timer = timing.pollMs > 0 ? setInterval(check, timing.pollMs) : undefined;
@@ -116,9 +165,10 @@ export function useScenarioSession(
       stop();
       clearInterval(timer);
     };
-  }, [session.setUp, services, scenario, check, timing.pollMs]);
+  }, [session.setUp, watched, services, scenario, check, timing.pollMs]);
 
-  const busy = () => phase.current === 'setting-up' || phase.current === 'resetting';
+  const busy = () =>
+    phase.current === 'setting-up' || phase.current === 'resetting' || phase.current === 'restoring';
   const say = (text: string) => dispatch({ type: 'message', id, message: { kind: 'info', text } });
 
   const setup = () => {
@@ -214,6 +264,28 @@ export function useScenarioSession(
     );
   };
 
+  const restore = () => {
+    const handle = clusterWatch.current;
+    if (busy()) return;
+    if (!handle || !session.watch?.rollbackOffered) {
+      say('Nothing to restore: b is offered when the apiserver has not come back after an edit.');
+      return;
+    }
+    dispatch({ type: 'restore/start', id });
+    handle
+      .restoreLastGood((line) => alive.current && dispatch({ type: 'setup/line', id, line }))
+      .then(
+        () =>
+          alive.current &&
+          dispatch({
+            type: 'restore/done',
+            id,
+            message: 'Restored the last apiserver manifest that worked.',
+          }),
+        (error: unknown) => alive.current && dispatch({ type: 'op/failed', id, message: messageOf(error) }),
+      );
+  };
+
   const debrief = () => {
     if (!session.allPass || !session.score) {
       say('The debrief opens once every graded check passes.');
@@ -236,5 +308,5 @@ export function useScenarioSession(
     });
   };
 
-  return { check, setup, hint, solution, reset, nodeShell, debrief };
+  return { check, setup, hint, solution, reset, nodeShell, restore, debrief };
 }
