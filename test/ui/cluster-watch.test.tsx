@@ -266,6 +266,12 @@ describe('clusterWatcher (the services adapter)', () => {
     watch.stop();
   });
 
+  it('is built from lab hooks only: without them cluster scenarios stay on the poll', () => {
+    const hooks = { saveLastGood: async () => true, restoreLastGood: async () => {} };
+    expect(uiServicesFrom(trainer, [], { clusterLab: hooks }).watchCluster).toBeTypeOf('function');
+    expect(uiServicesFrom(trainer).watchCluster).toBeUndefined();
+  });
+
   it('reports a round that could not run without an outcome', async () => {
     const scenario = trainer.get('tls-on');
     const rounds: ClusterRound[] = [];
