@@ -17,34 +17,44 @@ function fmt(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** Sum of VmRSS (KiB) of the lab's processes: our dockerd + its containerd + everything in the nodes. */
-function labRssKiB(): { kib: number; processes: number } {
-  let kib = 0;
-  let processes = 0;
-  const dockerdPid = (() => {
+/**
+ * Sum of VmRSS (KiB) of the lab's processes: our dockerd, its containerd and shims, and every
+ * process in the nodes (systemd, containerd, kubelet, control plane, pods) — i.e. the process
+ * trees under those roots. Pods cannot be found by cgroup: their cgroups are /k8s.io/<id>.
+ */
+function labRssKiB(nodeInitPids: readonly number[]): { kib: number; processes: number } {
+  const parent = new Map<number, number>();
+  const rss = new Map<number, number>();
+  const roots = new Set<number>(nodeInitPids);
+  try {
+    roots.add(Number(fs.readFileSync('/run/k8s-harden-lab/docker.pid', 'utf8').trim()));
+  } catch {
+    // engine not running
+  }
+  for (const entry of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    const pid = Number(entry);
     try {
-      return fs.readFileSync('/run/k8s-harden-lab/docker.pid', 'utf8').trim();
-    } catch {
-      return '';
-    }
-  })();
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cgroup = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8');
-      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      // Node containers live under the engine's --cgroup-parent=/k8s-harden-lab.
-      const inNode = /:\/k8s-harden-lab\//.test(cgroup);
-      const isEngine = pid === dockerdPid || cmdline.includes('/run/k8s-harden-lab/docker-exec');
-      if (!inNode && !isEngine) continue;
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      const m = /VmRSS:\s+(\d+) kB/.exec(status);
-      if (m?.[1]) {
-        kib += Number(m[1]);
-        processes += 1;
-      }
+      parent.set(pid, Number(/PPid:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      rss.set(pid, Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0));
+      // The engine's shims are daemonized (parent 1) but name our exec-root.
+      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('/run/k8s-harden-lab/docker-exec'))
+        roots.add(pid);
     } catch {
       // process went away
     }
+  }
+  const inLab = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; p = parent.get(p) ?? 0, hops++)
+      if (roots.has(p)) return true;
+    return false;
+  };
+  let kib = 0;
+  let processes = 0;
+  for (const [pid, k] of rss) {
+    if (!inLab(pid)) continue;
+    kib += k;
+    processes += 1;
   }
   return { kib, processes };
 }
@@ -86,7 +96,12 @@ async function main(): Promise<void> {
   }
   // Let the control plane settle before measuring memory.
   await new Promise((r) => setTimeout(r, 20_000));
-  const rss = labRssKiB();
+  const inits: number[] = [];
+  for (const n of await provider.nodes()) {
+    const r = await provider.nodesAccess.run(['inspect', '-f', '{{.State.Pid}}', n.name]);
+    if (r.exitCode === 0) inits.push(Number(r.stdout.trim()));
+  }
+  const rss = labRssKiB(inits);
   const t1 = Date.now();
   const down = await provider.delete();
   const downMs = Date.now() - t1;
