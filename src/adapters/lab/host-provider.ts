@@ -149,8 +149,13 @@ export class HostLabProvider implements LabProvider {
       return { ok: true, stdout: r.stdout };
     }
     onStep({ type: 'fail', step: spec.title, ms, command, logFile });
-    const lastLine = lastNonEmptyLine(r.stdout);
-    const why = r.timedOut || r.cancelled || r.notFound ? r.failure : lastLine || r.failure;
+    const why = r.cancelled
+      ? 'cancelled'
+      : r.timedOut
+        ? `timed out after ${Math.round(spec.timeoutMs / 1000)} s`
+        : r.notFound
+          ? 'bash not found'
+          : lastNonEmptyLine(r.stdout) || `exit ${r.exitCode}`;
     return {
       ok: false,
       result: { ok: false, step: spec.title, message: `${command}: ${why}`, logFile },
