@@ -1,7 +1,6 @@
 import { AttemptStore } from '../adapters/attempt-store.js';
 import { scenariosDir } from '../adapters/paths.js';
 import { ProgressStore } from '../adapters/progress-store.js';
-import { ClusterLifecycle } from '../engine/cluster-lifecycle.js';
 import { resolveLab } from '../engine/lab-access.js';
 import type { ClusterAccess } from '../engine/probes/types.js';
 import type { ClusterHooks } from '../engine/trainer.js';
@@ -34,7 +33,21 @@ export function createServices(options: ServiceOptions = {}): AppServices {
     attempts: new AttemptStore(),
     // Cluster scenarios reach only the app's own lab, through the lab guard (engine/lab-access).
     resolveLab: options.resolveLab ?? (() => resolveLab()),
-    clusterHooks: options.clusterHooks ?? new ClusterLifecycle(),
+    clusterHooks: options.clusterHooks ?? lazyClusterHooks(),
   });
   return { trainer, progress, notices };
+}
+
+/**
+ * The engine's ClusterLifecycle, imported on first use: it pulls in @kubernetes/client-node, which
+ * costs the home screen more than half a second and only cluster scenarios need.
+ */
+function lazyClusterHooks(): ClusterHooks {
+  let loaded: Promise<ClusterHooks> | undefined;
+  const hooks = () =>
+    (loaded ??= import('../engine/cluster-lifecycle.js').then((m) => new m.ClusterLifecycle()));
+  return {
+    beforeSetup: async (scenario, access, onLine) => (await hooks()).beforeSetup(scenario, access, onLine),
+    afterReset: async (scenario, access, onLine) => (await hooks()).afterReset(scenario, access, onLine),
+  };
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readLabState } from '../adapters/lab/lab-state.js';
-import { ClusterLifecycle } from '../engine/cluster-lifecycle.js';
+import type { ClusterLifecycle } from '../engine/cluster-lifecycle.js';
 import { errorMessage, UserError } from '../engine/errors.js';
 import { resolveLab } from '../engine/lab-access.js';
 import type { RunTuiDeps } from '../ui/run-tui.js';
@@ -15,7 +15,10 @@ import { labCluster, makeProvider, providerForCommand } from './lab-wiring.js';
 export function tuiLabDeps(
   env: NodeJS.ProcessEnv = process.env,
 ): Pick<RunTuiDeps, 'labStatus' | 'nodeShell' | 'createLab' | 'clusterLab'> {
-  const lifecycle = new ClusterLifecycle({ env });
+  // Loaded when first used: it pulls in @kubernetes/client-node, which the first frame does not need.
+  let loaded: Promise<ClusterLifecycle> | undefined;
+  const lifecycle = () =>
+    (loaded ??= import('../engine/cluster-lifecycle.js').then((m) => new m.ClusterLifecycle({ env })));
   const provider = () => {
     const state = readLabState(labCluster(env), env);
     return state ? makeProvider(state.provider, env, state.engine) : undefined;
@@ -54,8 +57,9 @@ export function tuiLabDeps(
       }
     },
     clusterLab: {
-      saveLastGood: async () => lifecycle.saveLastGoodManifest(await resolveLab({ env })),
-      restoreLastGood: async (onLine) => lifecycle.restoreLastGoodManifest(await resolveLab({ env }), onLine),
+      saveLastGood: async () => (await lifecycle()).saveLastGoodManifest(await resolveLab({ env })),
+      restoreLastGood: async (onLine) =>
+        (await lifecycle()).restoreLastGoodManifest(await resolveLab({ env }), onLine),
     },
     nodeShell: async (ref: string) => {
       const p = provider();
