@@ -52,10 +52,14 @@ export default async function setup(project: TestProject) {
     before.nodes.every((n) => n.ready);
   let created = false;
   if (!healthy) {
-    if (before.exists) {
-      process.stdout.write('[cluster tier] an unhealthy lab was found; removing it first\n');
-      await provider.delete();
-    }
+    // Also after a run whose processes were killed (the engine gone, containers and state left):
+    // down is idempotent and clears whatever is left, so create starts clean.
+    process.stdout.write(
+      `[cluster tier] ${before.exists ? 'an unhealthy lab was found' : 'no running lab'}; clearing leftovers first\n`,
+    );
+    const cleared = await provider.delete();
+    if (!cleared.ok)
+      throw new Error(`could not clear a previous lab: ${cleared.message} (log: ${cleared.logFile ?? '-'})`);
     const started = Date.now();
     process.stdout.write('[cluster tier] bringing up the host lab (1 control plane + 1 worker)…\n');
     const r = await provider.create({
