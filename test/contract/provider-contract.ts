@@ -36,7 +36,7 @@ export function providerContract(options: ContractOptions): void {
 
     beforeAll(async () => {
       provider = await options.make();
-      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-contract-'));
+      tmp = fs.mkdtempSync(path.join(process.env.K8S_HARDEN_LAB_HOME ?? os.tmpdir(), 'khl-contract-'));
       ran.push(options.name);
       console.info(
         `provider contract: running against ${options.name} (${provider.kind} lab ${provider.cluster})`,

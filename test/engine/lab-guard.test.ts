@@ -95,12 +95,15 @@ describe('checkLabTarget (pure)', () => {
   });
 });
 
+const TEST_BASE = process.env.K8S_HARDEN_LAB_HOME ?? os.tmpdir();
+
 describe('guardLabTarget with real files', () => {
   let home: string;
   let own: string;
 
   beforeEach(() => {
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-guard-'));
+    // Inside the test file's temporary home (removed by test/setup.ts).
+    home = fs.mkdtempSync(path.join(TEST_BASE, 'khl-guard-'));
     vi.stubEnv('K8S_HARDEN_LAB_HOME', home);
     own = labKubeconfigPath(CLUSTER);
     fs.mkdirSync(path.dirname(own), { recursive: true });

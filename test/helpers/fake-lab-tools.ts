@@ -22,10 +22,13 @@ export type FakeLab = {
  * Puts recording fakes of kind, docker, podman and kubectl first on PATH (via vi.stubEnv) and points
  * K8S_HARDEN_LAB_HOME at a temp folder. Call vi.unstubAllEnvs() in afterEach.
  */
+const TEST_BASE = process.env.K8S_HARDEN_LAB_HOME ?? os.tmpdir();
+
 export function installFakeLabTools(
   tools: readonly string[] = ['kind', 'docker', 'podman', 'kubectl'],
 ): FakeLab {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-fake-lab-'));
+  // Inside the test file's temporary home (test/setup.ts removes it), so nothing is left in /tmp.
+  const root = fs.mkdtempSync(path.join(TEST_BASE, 'khl-fake-lab-'));
   const bin = path.join(root, 'bin');
   const state = path.join(root, 'state');
   const home = path.join(root, 'home');

@@ -194,7 +194,7 @@ describe('KindProvider nodes and node access', () => {
   });
 
   it('copies files with docker cp in both directions', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-cp-'));
+    const dir = fs.mkdtempSync(path.join(process.env.K8S_HARDEN_LAB_HOME ?? os.tmpdir(), 'khl-cp-'));
     const local = path.join(dir, 'policy.yaml');
     fs.writeFileSync(local, 'rules: []\n');
     const p = provider();

@@ -39,7 +39,7 @@ afterEach(() => {
 
 describe('lab state', () => {
   it('round-trips state.json under K8S_HARDEN_LAB_HOME and ignores damaged files', () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-state-'));
+    const home = fs.mkdtempSync(path.join(process.env.K8S_HARDEN_LAB_HOME ?? os.tmpdir(), 'khl-state-'));
     vi.stubEnv('K8S_HARDEN_LAB_HOME', home);
     expect(readLabState('lab')).toBeUndefined();
     const state = {
