@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
     exclude: ['test/cluster/**', 'node_modules/**'],
-    env: { FORCE_COLOR: '0', NO_COLOR: '1' },
+    // CI=false: under CI=true Ink draws only the last frame, and the TUI tests read every frame.
+    env: { FORCE_COLOR: '0', NO_COLOR: '1', CI: 'false' },
     setupFiles: ['test/setup.ts'],
     testTimeout: 20_000,
   },
