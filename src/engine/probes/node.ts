@@ -21,10 +21,18 @@ export const KUBELET_STARTUP_MS = 20_000;
  * The node's kubelet: running (a process exists) and how long ago it started. Enqueued alongside
  * the probe's own request, so it rides the same round trip.
  */
-export async function kubeletState(batch: NodeBatch): Promise<{ running: boolean; young: boolean }> {
-  const newest = (await batch.processes('kubelet')).at(-1);
-  if (!newest) return { running: false, young: false };
-  return { running: true, young: Date.now() - newest.startedAt * 1000 < KUBELET_STARTUP_MS };
+export async function kubeletState(
+  batch: NodeBatch,
+): Promise<{ running: boolean; young: boolean; listening: boolean }> {
+  // The main port answering means the kubelet has started its servers: a port still closed then
+  // (10255 with readOnlyPort 0) is closed for good, not "not yet".
+  const [processes, listening] = await Promise.all([
+    batch.processes('kubelet'),
+    batch.portOpen('127.0.0.1', 10250),
+  ]);
+  const newest = processes.at(-1);
+  if (!newest) return { running: false, young: false, listening };
+  return { running: true, young: Date.now() - newest.startedAt * 1000 < KUBELET_STARTUP_MS, listening };
 }
 
 export function kubeletWaiting(node: string, starting = false): Observation {
@@ -44,7 +52,7 @@ function portOf(url: URL): number {
 /**
  * `nodeHttp`: the status code of a request made inside the node, without credentials
  * (`curl -sk`): `{status, reachable}`; status 0 when nothing answered. A kubelet port while the
- * kubelet is not running, or started < 20 s ago and not answering yet → waiting.
+ * kubelet is not running, or started < 20 s ago and not serving yet (10250 closed) → waiting.
  */
 export const nodeHttpProbe: ProbeExecutor<'nodeHttp'> = async (spec, context) => {
   let url: URL;
@@ -57,10 +65,10 @@ export const nodeHttpProbe: ProbeExecutor<'nodeHttp'> = async (spec, context) =>
   const kubeletPort = KUBELET_PORTS.has(portOf(url));
   const [status, kubelet] = await Promise.all([
     batch.httpStatus(spec.url),
-    kubeletPort ? kubeletState(batch) : Promise.resolve({ running: true, young: false }),
+    kubeletPort ? kubeletState(batch) : Promise.resolve({ running: true, young: false, listening: true }),
   ]);
   if (!kubelet.running) return kubeletWaiting(batch.node);
-  if (kubelet.young && status === 0) return kubeletWaiting(batch.node, true);
+  if (kubelet.young && !kubelet.listening && status === 0) return kubeletWaiting(batch.node, true);
   return value({ status, reachable: status > 0 });
 };
 
@@ -70,9 +78,9 @@ export const nodePortProbe: ProbeExecutor<'nodePort'> = async (spec, context) =>
   const kubeletPort = KUBELET_PORTS.has(spec.port);
   const [open, kubelet] = await Promise.all([
     batch.portOpen(spec.host, spec.port),
-    kubeletPort ? kubeletState(batch) : Promise.resolve({ running: true, young: false }),
+    kubeletPort ? kubeletState(batch) : Promise.resolve({ running: true, young: false, listening: true }),
   ]);
   if (!kubelet.running) return kubeletWaiting(batch.node);
-  if (kubelet.young && !open) return kubeletWaiting(batch.node, true);
+  if (kubelet.young && !kubelet.listening && !open) return kubeletWaiting(batch.node, true);
   return value({ open });
 };

@@ -242,6 +242,31 @@ describe('waiting windows', () => {
     expect(provider.execsOn('lab-worker')).toBe(1);
   });
 
+  it('a kubelet that just restarted waits only until it serves 10250; a port it will never open is then closed', async () => {
+    const startedNow = Math.floor(Date.now() / 1000);
+    const restarted = (serving: boolean) =>
+      scripted((_node, snippet) => {
+        if (snippet.startsWith('khl_procs')) return [`P 42 ${startedNow} ${b64('/usr/bin/kubelet\0')}`];
+        if (snippet.startsWith("khl_port '127.0.0.1' 10250")) return [serving ? 'O 1' : 'O 0'];
+        if (snippet.startsWith('khl_port')) return ['O 0'];
+        return [];
+      });
+    const readOnlyClosed = [
+      check({ kind: 'nodePort', node: 'worker', port: 10255 }, { op: 'eq', value: false }, 'open'),
+    ];
+    const starting = await runRound(readOnlyClosed, {
+      workspace: tmp,
+      cluster: { provider: new FakeLabProvider({ answer: restarted(false) }), kubeconfigPath: '/x' },
+    });
+    expect(starting[0]?.status).toBe('waiting');
+    expect(starting[0]?.actual).toMatch(/is starting — waiting for it to listen/);
+    const serving = await runRound(readOnlyClosed, {
+      workspace: tmp,
+      cluster: { provider: new FakeLabProvider({ answer: restarted(true) }), kubeconfigPath: '/x' },
+    });
+    expect(serving[0]?.status).toBe('pass');
+  });
+
   it('an apiserver that refuses connections makes API probes wait, with the last lines of its log', async () => {
     const kubeconfig = path.join(tmp, 'down.kubeconfig');
     fs.writeFileSync(
