@@ -8,6 +8,8 @@ const DRAIN = 'kubectl drain "$WORKER" --ignore-daemonsets --delete-emptydir-dat
 const WAIT_WEB = 'kubectl -n maintenance rollout status deployment/web --timeout=120s\n';
 
 defineClusterSelfTest('node-maintenance', {
+  // The observed facts come from a recorder sampling about once a second (see cluster-harness).
+  retry: 1,
   otherSolutions: [
     {
       name: 'cordon first, drain with a short grace period, --max-pods in kubeadm-flags.env',
