@@ -7,10 +7,9 @@
  * Needs Linux and root. Elsewhere the tier says why and its files skip — except under CI=true,
  * where a skip is a failure (this setup throws).
  */
-import os from 'node:os';
-import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { HostLabProvider } from '../../src/adapters/lab/host-provider.js';
+import { defaultLabHome } from './lab-home.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -28,10 +27,7 @@ function cannotRun(): string {
 
 export default async function setup(project: TestProject) {
   const reason = cannotRun();
-  const home =
-    process.env.KHL_TEST_LAB_HOME ??
-    process.env.K8S_HARDEN_LAB_HOME ??
-    path.join(process.env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share'), 'k8s-harden-lab');
+  const home = process.env.KHL_TEST_LAB_HOME ?? process.env.K8S_HARDEN_LAB_HOME ?? defaultLabHome();
   project.provide('labHome', home);
   project.provide('labUnavailable', reason);
   project.provide('labCreatedByTier', false);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecOptions, LabProvider } from '../../src/adapters/lab/provider.js';
 import { type Check, checkSchema } from '../../src/domain/checks.js';
 import type { Scenario } from '../../src/domain/scenario.js';
@@ -11,26 +11,13 @@ import { resolveLab } from '../../src/engine/lab-access.js';
 import { kubeRequest, loadKubeConfig } from '../../src/engine/probes/kube-client.js';
 import { SNAPSHOT_FILTER } from '../../src/engine/probes/observed-recorder.js';
 import type { ClusterAccess } from '../../src/engine/probes/types.js';
+import { labEnv } from './scenarios/cluster-harness.js';
 
 /**
  * The cluster probes against the real lab (the one `k8s-harden-lab up` made). Read-only except a
  * scratch file on the worker (backup/restore) and a service account in a scratch namespace, both
  * removed: scenario tests share this lab. Without a lab the cases skip (CI: fail).
  */
-function labEnv(): NodeJS.ProcessEnv {
-  let provided: string | undefined;
-  try {
-    provided = inject('labHome') || undefined;
-  } catch {
-    provided = undefined;
-  }
-  const home =
-    provided ??
-    process.env.KHL_TEST_LAB_HOME ??
-    path.join(process.env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share'), 'k8s-harden-lab');
-  return { ...process.env, K8S_HARDEN_LAB_HOME: home };
-}
-
 /** Counts exec round trips per node. */
 function counting(inner: LabProvider): LabProvider & { execs: Map<string, number> } {
   const execs = new Map<string, number>();

@@ -6,8 +6,6 @@
  * KHL_TEST_LAB_HOME); scenario workspaces and progress stay in the test's temporary home.
  * Without a lab the cases skip, except under CI=true where that is a failure.
  */
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { runCommand } from '../../../src/adapters/process/run.js';
 import type { CheckResult } from '../../../src/domain/checks.js';
@@ -25,6 +23,7 @@ import {
   type ScenarioHarness,
   scenarioHarness,
 } from '../../scenarios/harness.js';
+import { defaultLabHome } from '../lab-home.js';
 
 /** Where the lab's state lives: the app's real data folder unless the run says otherwise. */
 export function labEnv(): NodeJS.ProcessEnv {
@@ -34,10 +33,7 @@ export function labEnv(): NodeJS.ProcessEnv {
   } catch {
     provided = undefined;
   }
-  const home =
-    provided ??
-    process.env.KHL_TEST_LAB_HOME ??
-    path.join(process.env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share'), 'k8s-harden-lab');
+  const home = provided ?? process.env.KHL_TEST_LAB_HOME ?? defaultLabHome();
   return { ...process.env, K8S_HARDEN_LAB_HOME: home };
 }
 
