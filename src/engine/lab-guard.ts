@@ -141,6 +141,17 @@ function resolveReal(file: string): string {
   }
 }
 
+function unreadableTarget(kubeconfigPath: string, context: string | undefined, why: string): GuardTarget {
+  return {
+    kubeconfigPath,
+    context,
+    contextFound: false,
+    server: undefined,
+    caFingerprint: undefined,
+    unreadable: why,
+  };
+}
+
 /** Reads what a kubeconfig file and context point at (the adapter half). */
 export function readGuardTarget(kubeconfigPath: string, context?: string): GuardTarget {
   const resolved = resolveReal(kubeconfigPath);
@@ -148,14 +159,7 @@ export function readGuardTarget(kubeconfigPath: string, context?: string): Guard
   try {
     text = fs.readFileSync(resolved, 'utf8');
   } catch (error) {
-    return {
-      kubeconfigPath: resolved,
-      context,
-      contextFound: false,
-      server: undefined,
-      caFingerprint: undefined,
-      unreadable: (error as NodeJS.ErrnoException).code ?? String(error),
-    };
+    return unreadableTarget(resolved, context, (error as NodeJS.ErrnoException).code ?? String(error));
   }
   try {
     const parsed = parseKubeconfig(text);
@@ -169,14 +173,7 @@ export function readGuardTarget(kubeconfigPath: string, context?: string): Guard
       caFingerprint: caFingerprint(ctx?.caData),
     };
   } catch (error) {
-    return {
-      kubeconfigPath: resolved,
-      context,
-      contextFound: false,
-      server: undefined,
-      caFingerprint: undefined,
-      unreadable: `not a kubeconfig: ${String(error).split('\n')[0]}`,
-    };
+    return unreadableTarget(resolved, context, `not a kubeconfig: ${String(error).split('\n')[0]}`);
   }
 }
 
