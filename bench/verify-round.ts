@@ -57,6 +57,8 @@ function shellFor(probe: ProbeSpec, nodeExec: (ref: string) => string, kubectl: 
     case 'command':
       return probe.where === 'node' && probe.node ? onNode(probe.node, probe.run) : `sh -c ${q(probe.run)}`;
     case 'api':
+      if (probe.subresource === 'log')
+        return `${kubectl} logs -n ${probe.namespace} ${probe.name ?? `-l ${probe.selector}`} --tail=1`;
       return `${kubectl} get ${probe.resource}${probe.name ? ` ${probe.name}` : ''}${probe.namespace ? ` -n ${probe.namespace}` : ''} -o json`;
     case 'access': {
       const as = probe.kubeconfig
@@ -90,7 +92,7 @@ function shellFor(probe: ProbeSpec, nodeExec: (ref: string) => string, kubectl: 
     case 'podFile':
       return `${kubectl} exec -n ${probe.namespace} $(${kubectl} get pod -n ${probe.namespace} -l ${probe.selector} -o name | head -1) -- test -e ${probe.path}`;
     case 'observed':
-      return onNode('control-plane', 'cat /var/log/k8s-harden-lab/recorder.jsonl 2>/dev/null | tail -n 200');
+      return onNode('control-plane', 'cat /var/log/k8s-harden-lab/recorder*.jsonl 2>/dev/null | tail -n 200');
   }
 }
 

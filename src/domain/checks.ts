@@ -67,6 +67,14 @@ export const probeSchema = z.discriminatedUnion('kind', [
       name: z.string().optional(),
       /** Label selector when listing. */
       selector: z.string().optional(),
+      /**
+       * GET a subresource (`log`, `status`…) of the named object, or of the first object the
+       * selector matches (a running pod first): `{object, status, ok, body, message}`.
+       */
+      subresource: z
+        .string()
+        .regex(/^[a-z]+$/, 'a subresource name such as log or status')
+        .optional(),
     })
     .strict(),
   z

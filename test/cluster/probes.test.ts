@@ -9,7 +9,7 @@ import { runRound } from '../../src/engine/check-runner.js';
 import { ClusterLifecycle } from '../../src/engine/cluster-lifecycle.js';
 import { resolveLab } from '../../src/engine/lab-access.js';
 import { kubeRequest, loadKubeConfig } from '../../src/engine/probes/kube-client.js';
-import { SNAPSHOT_FILTER } from '../../src/engine/probes/observed-recorder.js';
+import { SNAPSHOT_FILTER, WATCH_FILTER } from '../../src/engine/probes/observed-recorder.js';
 import type { ClusterAccess } from '../../src/engine/probes/types.js';
 import { labEnv } from './scenarios/cluster-harness.js';
 
@@ -286,6 +286,36 @@ describe('cluster probes on the real lab', () => {
     expect(snap.nodes.length).toBeGreaterThanOrEqual(2);
     expect(snap.nodes.every((x) => x.ready)).toBe(true);
     expect(snap.pods.length).toBeGreaterThan(3);
+  });
+
+  it("the recorder's watch filter stamps each node change as it arrives", async (ctx) => {
+    if (!access) return ctx.skip(why);
+    const cp = (await access.provider.nodes()).find((x) => x.role === 'control-plane')?.name ?? '';
+    const before = Date.now();
+    const r = await access.provider.exec(
+      cp,
+      [
+        'bash',
+        '-c',
+        `f=$(cat); export KUBECONFIG=/etc/kubernetes/admin.conf
+(sleep 2; kubectl label node ${cp} khl-watch-test=1 --overwrite >/dev/null; kubectl label node ${cp} khl-watch-test- >/dev/null) &
+timeout 8 kubectl get nodes --watch-only --output-watch-events -o json | jq -c --unbuffered --arg kind node "$f"; wait`,
+      ],
+      { stdin: WATCH_FILTER, timeoutMs: 30_000 },
+    );
+    const lines = r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map(
+        (l) => JSON.parse(l) as { t: number; type: string; ev: string; o: { name: string; ready: boolean } },
+      );
+    const mine = lines.filter((l) => l.o.name === cp);
+    expect(mine.length, r.stdout + r.stderr).toBeGreaterThanOrEqual(2);
+    for (const l of mine) {
+      expect(l).toMatchObject({ type: 'node', ev: 'MODIFIED', o: { ready: true } });
+      expect(l.t).toBeGreaterThan(before);
+      expect(l.t).toBeLessThan(Date.now());
+    }
   });
 
   it('backs up a node file outside manifests/ and restores it byte for byte', async (ctx) => {

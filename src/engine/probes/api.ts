@@ -1,5 +1,5 @@
 import { runCommand } from '../../adapters/process/run.js';
-import type { Observation } from '../../domain/checks.js';
+import type { Observation, ProbeSpec } from '../../domain/checks.js';
 import { apiDown, apiWaiting, collectionPath, kubeRequest, labClient } from './kube-client.js';
 import { resolveNode } from './nodes.js';
 import type { ProbeContext, ProbeExecutor } from './types.js';
@@ -40,8 +40,44 @@ export async function apiGet(
   };
 }
 
+/**
+ * `api` with a subresource: one object (`name`, else the first the selector matches, running pods
+ * first) and what GET <object>/<subresource> answered — `{object, status, ok, body, message}`. An
+ * error status is an answer here, not a waiting window: for `log` it is the kubelet refusing the
+ * apiserver, which is exactly what a check may be asking about. Logs are capped at 64 KiB.
+ */
+async function subresourceProbe(spec: Extract<ProbeSpec, { kind: 'api' }>, context: ProbeContext): Promise<Observation> {
+  const collection = collectionPath(spec.apiVersion, spec.resource, spec.namespace);
+  let name = spec.name;
+  if (!name) {
+    if (!spec.selector) return probeError('a subresource needs the object: give name or selector');
+    const list = await apiGet(context, `${collection}?labelSelector=${encodeURIComponent(spec.selector)}`);
+    if (!list.ok) return list.observation;
+    const items = ((list.body as { items?: Pod[] } | undefined)?.items ?? []).filter((p) => p.metadata?.name);
+    const pick = items.find((p) => podRunning(p)) ?? items[0];
+    if (!pick)
+      return probeError(
+        `no ${spec.resource} match ${spec.selector}${spec.namespace ? ` in ${spec.namespace}` : ''}`,
+      );
+    name = pick.metadata?.name ?? '';
+  }
+  const query = spec.subresource === 'log' ? '?limitBytes=65536' : '';
+  const path = `${collection}/${encodeURIComponent(name)}/${spec.subresource}${query}`;
+  const r = await kubeRequest(labClient(context), path, { signal: context.signal });
+  if (r.type === 'unreachable') return apiWaiting(context, r);
+  if (r.type === 'invalid') return probeError(r.message);
+  return value({
+    object: name,
+    status: r.status,
+    ok: r.type === 'ok',
+    body: r.body,
+    message: r.type === 'http' ? r.message : undefined,
+  });
+}
+
 /** `api`: the object (name given) or the list `{items, count}`; 404 → nothing (so `absent` works). */
 export const apiProbe: ProbeExecutor<'api'> = async (spec, context) => {
+  if (spec.subresource) return subresourceProbe(spec, context);
   let path = collectionPath(spec.apiVersion, spec.resource, spec.namespace);
   if (spec.name) path += `/${encodeURIComponent(spec.name)}`;
   else if (spec.selector) path += `?labelSelector=${encodeURIComponent(spec.selector)}`;

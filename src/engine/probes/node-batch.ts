@@ -14,8 +14,11 @@ import type { FileFacts } from './workspace.js';
  */
 
 const PRELUDE = String.raw`
-KHL_BTIME=$(awk '/^btime/{print $2}' /proc/stat 2>/dev/null)
 KHL_HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
+# Boot time to the centisecond (now − uptime): /proc/stat's btime is whole seconds, too coarse to
+# order a kubelet restart against a drain that finished a moment earlier.
+KHL_BOOT=$(awk -v now="$(date +%s.%N 2>/dev/null)" '{ if (now ~ /^[0-9]+\.[0-9]+$/) printf "%.3f", now - $1 }' /proc/uptime 2>/dev/null)
+[ -n "$KHL_BOOT" ] || KHL_BOOT=$(awk '/^btime/{print $2}' /proc/stat 2>/dev/null)
 khl_b64() { base64 -w0 "$@" 2>/dev/null || base64 "$@" | tr -d '\n'; }
 khl_file() {
   if [ -e "$1" ]; then
@@ -27,7 +30,7 @@ khl_procs() {
   for d in /proc/[0-9]*; do
     a0=''; read -r -d '' a0 < "$d/cmdline" 2>/dev/null
     [ "\${a0##*/}" = "$1" ] || continue
-    st=$(awk -v bt="$KHL_BTIME" -v hz="$KHL_HZ" '{sub(/^.*\) /,""); print bt + int($20/hz)}' "$d/stat" 2>/dev/null)
+    st=$(awk -v bt="$KHL_BOOT" -v hz="$KHL_HZ" '{sub(/^.*\) /,""); printf "%.3f", bt + $20/hz}' "$d/stat" 2>/dev/null)
     printf 'P %s %s %s\n' "\${d#/proc/}" "\${st:-0}" "$(khl_b64 "$d/cmdline")"
   done
 }
@@ -59,7 +62,7 @@ export type NodeFile = FileFacts & {
 };
 export type NodeProcess = {
   readonly pid: number;
-  /** Seconds since the epoch. */
+  /** Seconds since the epoch, to the millisecond (the kernel counts in clock ticks, 10 ms). */
   readonly startedAt: number;
   readonly argv: readonly string[];
 };

@@ -1,15 +1,18 @@
 import type { Observation } from '../../domain/checks.js';
 import { nodeBatch } from './node-batch.js';
 import { resolveNode } from './nodes.js';
-import { RECORDER_LOG } from './observed-recorder.js';
+import { RECORDER_LOG, RECORDER_NODES, RECORDER_PODS } from './observed-recorder.js';
 import type { ProbeContext, ProbeExecutor } from './types.js';
 import { probeError, value } from './types.js';
 
 /**
  * `observed`: facts about what happened DURING the attempt, computed from evidence kept on the
- * cluster — the recorder's JSON lines on the control-plane node (see observed-recorder.ts: node,
- * pod and PDB snapshots every second, the kubelet's Node events) plus the running kubelet's start
- * time read on the node. Counting starts at the recorder's last `attempt` mark, else its start.
+ * cluster — the recorder's JSON lines on the control-plane node (see observed-recorder.ts: a
+ * snapshot of nodes, pods and PDBs when the attempt starts and whenever the 2 s poll sees a change,
+ * every pod and node change from a watch stamped to the millisecond, the kubelets' Node events)
+ * plus the running kubelet's start time read on the node (to the 10 ms). The lines are replayed in
+ * time order: a snapshot replaces the state, a watch event updates one object, so the state at any
+ * moment of the attempt is known, not just at the moments a poll happened to look.
  *
  * Fact names (the probe's `fact`), and what each observes:
  *
@@ -20,21 +23,21 @@ import { probeError, value } from './types.js';
  *   `{node, kubeletRestarts, restarts: [{at, unschedulable, evictable: ["ns/name"], known}],
  *     cordonedAtEveryRestart, emptyAtEveryRestart, drainedBeforeRestart, drainedAtSomePoint,
  *     backInServiceAfterLastRestart, unschedulableNow}`.
- *   A kubelet restart is a kubelet `Starting` event for the node, or the running kubelet's process
- *   start, after the attempt began (restarts within 3 s of each other are one). For each, the last
- *   snapshot before it says whether the node was unschedulable and which evictable pods were on it
- *   (evictable: not a DaemonSet's, not a static/mirror pod, not Succeeded/Failed; pods being
- *   deleted still count — a finished drain has none). `drainedBeforeRestart` is true when there
- *   was at least one restart and at every one the node was cordoned and empty.
- *   `drainedAtSomePoint`: some snapshot shows the node unschedulable with no evictable pods.
- *   `backInServiceAfterLastRestart`: a snapshot after the last restart shows it schedulable and
- *   Ready (uncordoned after the maintenance).
+ *   A kubelet restart is the running kubelet's process start, or an earlier kubelet `Starting`
+ *   event for the node, after the attempt began (restarts within 3 s of each other are one). For
+ *   each, the state just before it says whether the node was unschedulable and which evictable pods
+ *   were on it (evictable: not a DaemonSet's, not a static/mirror pod, not Succeeded/Failed; pods
+ *   being deleted still count — a finished drain has none). `drainedBeforeRestart` is true when
+ *   there was at least one restart and at every one the node was cordoned and empty.
+ *   `drainedAtSomePoint`: at some moment the node was unschedulable with no evictable pods.
+ *   `backInServiceAfterLastRestart`: the kubelet restarted during the attempt and the node is now
+ *   schedulable and Ready (uncordoned after the maintenance).
  *
  * - `pdb:<namespace>/<name>` → `{minAvailable, lowestHealthy, lowestAt, respected, samples, seen}`:
- *   the fewest healthy pods (Ready, matching the PDB's matchLabels, not being deleted) in any
- *   snapshot from the first one where the PDB existed and was satisfied. The floor is
- *   `spec.minAvailable` when it is a number, else the PDB's `status.desiredHealthy`. `respected`:
- *   seen and never below the floor.
+ *   the fewest healthy pods (Ready, matching the PDB's matchLabels, not being deleted) at any moment
+ *   from the first one where the PDB existed and was satisfied. The floor is `spec.minAvailable`
+ *   when it is a number, else the PDB's `status.desiredHealthy`. `respected`: seen and never below
+ *   the floor.
  */
 
 type SnapNode = { name: string; unsched: boolean; ready: boolean };
@@ -58,10 +61,13 @@ type SnapPdb = {
 };
 type Snapshot = { nodes: SnapNode[]; pods: SnapPod[]; pdbs: SnapPdb[] };
 type NodeEvent = { node: string; reason: string; time?: string; first?: string; count?: number };
+type WatchEvent = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 export type RecorderLine =
-  | { t: number; type: 'start' | 'attempt' }
+  | { t: number; type: 'start' | 'attempt' | 'beat' }
   | { t: number; type: 'snapshot'; s: Snapshot }
-  | { t: number; type: 'events'; e: NodeEvent[] };
+  | { t: number; type: 'events'; e: NodeEvent[] }
+  | { t: number; type: 'pod'; ev: WatchEvent; o: SnapPod }
+  | { t: number; type: 'node'; ev: WatchEvent; o: SnapNode };
 
 export function parseRecorderLog(text: string): RecorderLine[] {
   const out: RecorderLine[] = [];
@@ -77,27 +83,85 @@ export function parseRecorderLog(text: string): RecorderLine[] {
   return out;
 }
 
-/** The lines of the current attempt: from the last `attempt` mark, else the last `start`. */
+/**
+ * The lines of the current attempt, in time order: from the last `attempt` mark, else the last
+ * `start` (the watch logs carry no marks; their lines count from the same moment).
+ */
 export function attemptLines(lines: readonly RecorderLine[]): {
   since: number | undefined;
   lines: RecorderLine[];
 } {
-  let from = -1;
-  for (let i = lines.length - 1; i >= 0 && from < 0; i--) if (lines[i]?.type === 'attempt') from = i;
-  for (let i = lines.length - 1; i >= 0 && from < 0; i--) if (lines[i]?.type === 'start') from = i;
-  if (from < 0) return { since: lines[0]?.t, lines: [...lines] };
-  return { since: lines[from]?.t, lines: lines.slice(from) };
-}
-
-function snapshots(lines: readonly RecorderLine[]): Array<{ t: number; s: Snapshot }> {
-  return lines.filter((l): l is Extract<RecorderLine, { type: 'snapshot' }> => l.type === 'snapshot');
+  const lastOf = (type: RecorderLine['type']) =>
+    lines.reduce<number | undefined>(
+      (m, l) => (l.type === type && (m === undefined || l.t > m) ? l.t : m),
+      undefined,
+    );
+  const from = lastOf('attempt') ?? lastOf('start');
+  const current = from === undefined ? [...lines] : lines.filter((l) => l.t >= from);
+  return {
+    since: from ?? lines[0]?.t,
+    lines: current
+      .map((l, i) => ({ l, i }))
+      .sort((a, b) => a.l.t - b.l.t || a.i - b.i)
+      .map((x) => x.l),
+  };
 }
 
 export function evictable(pod: SnapPod): boolean {
   return pod.owner !== 'DaemonSet' && !pod.mirror && pod.phase !== 'Succeeded' && pod.phase !== 'Failed';
 }
 
-/** Kubelet restart times (ms) for a node, after `since`: Starting events plus the process start. */
+type ClusterState = {
+  readonly nodes: Map<string, SnapNode>;
+  readonly pods: Map<string, SnapPod>;
+  pdbs: SnapPdb[];
+};
+
+/**
+ * Replays the attempt's lines in time order and calls `visit` with the state after every change,
+ * starting at the first snapshot (before it the state is unknown). `before(t)` is called with the
+ * state as it was just before each line, for facts that ask "what did it look like at moment t".
+ */
+function replay(
+  lines: readonly RecorderLine[],
+  visit: (t: number, state: ClusterState) => void,
+  before?: (t: number, state: ClusterState | undefined) => void,
+): ClusterState | undefined {
+  let state: ClusterState | undefined;
+  const key = (p: SnapPod) => `${p.ns}/${p.name}`;
+  for (const line of lines) {
+    before?.(line.t, state);
+    if (line.type === 'snapshot') {
+      state = {
+        nodes: new Map(line.s.nodes.map((n) => [n.name, n])),
+        pods: new Map(line.s.pods.map((p) => [key(p), p])),
+        pdbs: line.s.pdbs,
+      };
+    } else if (state && (line.type === 'pod' || line.type === 'node')) {
+      if (line.ev !== 'ADDED' && line.ev !== 'MODIFIED' && line.ev !== 'DELETED') continue;
+      if (line.type === 'pod') {
+        if (line.ev === 'DELETED') state.pods.delete(key(line.o));
+        else state.pods.set(key(line.o), line.o);
+      } else if (line.ev === 'DELETED') state.nodes.delete(line.o.name);
+      else state.nodes.set(line.o.name, line.o);
+    } else continue;
+    visit(line.t, state);
+  }
+  return state;
+}
+
+function evictableOn(state: ClusterState, node: string): string[] {
+  return [...state.pods.values()]
+    .filter((p) => p.node === node && evictable(p))
+    .map((p) => `${p.ns}/${p.name}`);
+}
+
+/**
+ * Kubelet restart times (ms) for a node, after `since`. The running kubelet's process start is
+ * exact; `Starting` events are stamped in whole seconds a moment after a kubelet started, so a
+ * stamp from less than a second before the running kubelet's start on is that same start, and
+ * earlier stamps are earlier restarts.
+ */
 export function kubeletRestarts(
   lines: readonly RecorderLine[],
   node: string,
@@ -111,7 +175,8 @@ export function kubeletRestarts(
         if (e.node === node && e.reason === 'Starting') {
           for (const stamp of [e.time, e.first]) {
             const ms = stamp ? Date.parse(stamp) : Number.NaN;
-            if (!Number.isNaN(ms)) times.push(ms);
+            if (!Number.isNaN(ms) && (processStartMs === undefined || ms <= processStartMs - 1000))
+              times.push(ms);
           }
         }
   if (processStartMs !== undefined) times.push(processStartMs);
@@ -127,31 +192,31 @@ export function nodeMaintenanceFact(
   processStartMs: number | undefined,
 ) {
   const { since, lines: current } = attemptLines(lines);
-  const snaps = snapshots(current);
-  const restarts = kubeletRestarts(current, node, since ?? 0, processStartMs).map((at) => {
-    const before = snaps.filter((s) => s.t < at).at(-1);
-    const n = before?.s.nodes.find((x) => x.name === node);
-    const pods = before
-      ? before.s.pods.filter((p) => p.node === node && evictable(p)).map((p) => `${p.ns}/${p.name}`)
-      : [];
-    return {
+  const times = kubeletRestarts(current, node, since ?? 0, processStartMs);
+  type AtRestart = { at: string; known: boolean; unschedulable: boolean; evictable: string[] };
+  const restarts: AtRestart[] = [];
+  const record = (at: number, state: ClusterState | undefined) => {
+    const n = state?.nodes.get(node);
+    restarts.push({
       at: new Date(at).toISOString(),
-      known: Boolean(before && n),
+      known: Boolean(state && n),
       unschedulable: n?.unsched === true,
-      evictable: pods,
-    };
-  });
-  const last = snaps.at(-1)?.s.nodes.find((x) => x.name === node);
-  const drainedAtSomePoint = snaps.some(
-    (x) =>
-      x.s.nodes.some((m) => m.name === node && m.unsched) &&
-      !x.s.pods.some((p) => p.node === node && evictable(p)),
+      evictable: state ? evictableOn(state, node) : [],
+    });
+  };
+  let drainedAtSomePoint = false;
+  const final = replay(
+    current,
+    (_t, state) => {
+      if (state.nodes.get(node)?.unsched && evictableOn(state, node).length === 0) drainedAtSomePoint = true;
+    },
+    (t, state) => {
+      while (restarts.length < times.length && (times[restarts.length] ?? 0) <= t)
+        record(times[restarts.length] ?? 0, state);
+    },
   );
-  const lastRestart = restarts.at(-1);
-  const lastRestartMs = lastRestart ? Date.parse(lastRestart.at) : undefined;
-  const backInService =
-    lastRestartMs !== undefined &&
-    snaps.some((x) => x.t > lastRestartMs && x.s.nodes.some((m) => m.name === node && !m.unsched && m.ready));
+  while (restarts.length < times.length) record(times[restarts.length] ?? 0, final);
+  const now = final?.nodes.get(node);
   const cordoned = restarts.every((r) => r.known && r.unschedulable);
   const empty = restarts.every((r) => r.known && r.evictable.length === 0);
   return {
@@ -162,8 +227,8 @@ export function nodeMaintenanceFact(
     emptyAtEveryRestart: restarts.length > 0 && empty,
     drainedBeforeRestart: restarts.length > 0 && cordoned && empty,
     drainedAtSomePoint,
-    backInServiceAfterLastRestart: backInService,
-    unschedulableNow: last?.unsched === true,
+    backInServiceAfterLastRestart: restarts.length > 0 && now !== undefined && !now.unsched && now.ready,
+    unschedulableNow: now?.unsched === true,
   };
 }
 
@@ -179,16 +244,16 @@ export function pdbFact(lines: readonly RecorderLine[], namespace: string, name:
   let floor: number | undefined;
   let samples = 0;
   let violated = false;
-  for (const { t, s } of snapshots(current)) {
-    const pdb = s.pdbs.find((p) => p.ns === namespace && p.name === name);
-    if (!pdb) continue;
+  replay(current, (t, state) => {
+    const pdb = state.pdbs.find((p) => p.ns === namespace && p.name === name);
+    if (!pdb) return;
     const min = typeof pdb.min === 'number' ? pdb.min : pdb.desired;
-    if (min === undefined) continue;
-    const healthy = s.pods.filter(
-      (p) => p.ns === namespace && !p.del && p.ready && matches(p.labels, pdb.sel),
-    ).length;
+    if (min === undefined) return;
+    let healthy = 0;
+    for (const p of state.pods.values())
+      if (p.ns === namespace && !p.del && p.ready && matches(p.labels, pdb.sel)) healthy++;
     if (!seen) {
-      if (healthy < min) continue;
+      if (healthy < min) return;
       seen = true;
     }
     samples++;
@@ -198,7 +263,7 @@ export function pdbFact(lines: readonly RecorderLine[], namespace: string, name:
       lowestAt = t;
     }
     if (healthy < min) violated = true;
-  }
+  });
   return {
     minAvailable: floor,
     lowestHealthy: lowest,
@@ -211,10 +276,10 @@ export function pdbFact(lines: readonly RecorderLine[], namespace: string, name:
 
 export function recorderFact(lines: readonly RecorderLine[], nowMs: number) {
   const { since, lines: current } = attemptLines(lines);
-  const last = lines.at(-1)?.t;
+  const last = lines.reduce<number | undefined>((m, l) => (m === undefined || l.t > m ? l.t : m), undefined);
   return {
     running: last !== undefined && nowMs - last < 45_000,
-    samples: snapshots(current).length,
+    samples: current.filter((l) => l.type !== 'start' && l.type !== 'attempt').length,
     since: since === undefined ? undefined : new Date(since).toISOString(),
     lastSampleAgeSeconds: last === undefined ? undefined : Math.round((nowMs - last) / 1000),
   };
@@ -222,12 +287,15 @@ export function recorderFact(lines: readonly RecorderLine[], nowMs: number) {
 
 async function recorderLines(context: ProbeContext): Promise<RecorderLine[] | Observation> {
   const batch = await nodeBatch(context, 'control-plane');
-  const file = await batch.file(RECORDER_LOG);
-  if (!file.exists || file.content === undefined)
+  const [main, pods, nodes] = await Promise.all(
+    [RECORDER_LOG, RECORDER_PODS, RECORDER_NODES].map((f) => batch.file(f)),
+  );
+  if (!main?.exists || main.content === undefined)
     return probeError(
       `no recording of this attempt (${RECORDER_LOG} is missing on ${batch.node}): run setup again`,
     );
-  return parseRecorderLog(file.content);
+  // The watch logs are missing only with a recorder from before they existed: snapshots alone then.
+  return parseRecorderLog([main.content, pods?.content ?? '', nodes?.content ?? ''].join('\n'));
 }
 
 export const observedProbe: ProbeExecutor<'observed'> = async (spec, context) => {

@@ -329,6 +329,30 @@ describe('API probes against a fake apiserver', () => {
               ],
             }),
           );
+        if (req.url === '/api/v1/namespaces/lab/pods?labelSelector=app%3Dt')
+          return res.end(
+            JSON.stringify({
+              items: [
+                { metadata: { name: 'p0' }, status: { phase: 'Pending' } },
+                { metadata: { name: 'p1' }, status: { phase: 'Running' } },
+              ],
+            }),
+          );
+        if (req.url === '/api/v1/namespaces/lab/pods/p1/log?limitBytes=65536') {
+          res.setHeader('Content-Type', 'text/plain');
+          return res.end('hello from p1\n');
+        }
+        if (req.url === '/api/v1/namespaces/lab/pods/p2/log?limitBytes=65536') {
+          // What the apiserver relays when the kubelet refuses its client certificate.
+          res.statusCode = 403;
+          return res.end(
+            JSON.stringify({
+              kind: 'Status',
+              message:
+                'Forbidden (user=kube-apiserver-kubelet-client, verb=get, resource=nodes, subresource=proxy)',
+            }),
+          );
+        }
         if (req.url === '/apis/authorization.k8s.io/v1/subjectaccessreviews') {
           const spec = JSON.parse(body).spec;
           return res.end(
@@ -401,5 +425,30 @@ describe('API probes against a fake apiserver', () => {
     expect(JSON.parse(sar?.body ?? '{}').spec.groups).toContain('system:serviceaccounts:default');
     const list = seen.find((s) => s.url?.startsWith('/api/v1/pods?'));
     expect(decodeURIComponent(list?.url ?? '')).toContain('fieldSelector=spec.nodeName=lab-worker');
+  });
+
+  it('reads a subresource (pod logs) of the running pod a selector picks, and keeps a refusal as an answer', async () => {
+    const provider = new FakeLabProvider({});
+    const logs = { kind: 'api', resource: 'pods', namespace: 'lab', subresource: 'log' };
+    const results = await runRound(
+      [
+        check({ ...logs, selector: 'app=t' }, { op: 'eq', value: 200 }, 'status'),
+        check({ ...logs, selector: 'app=t' }, { op: 'eq', value: 'p1' }, 'object'),
+        check({ ...logs, selector: 'app=t' }, { op: 'matches', value: 'hello' }, 'body'),
+        check({ ...logs, name: 'p2' }, { op: 'eq', value: 403 }, 'status'),
+        check({ ...logs, name: 'p2' }, { op: 'matches', value: 'kubelet-client' }, 'message'),
+      ],
+      { workspace: tmp, cluster: { provider, kubeconfigPath: kubeconfig } },
+    );
+    for (const r of results) expect(r, `${r.expected} / ${r.actual}`).toMatchObject({ status: 'pass' });
+    const [none] = await runRound(
+      [check({ ...logs, selector: 'app=none' }, { op: 'eq', value: 200 }, 'status')],
+      {
+        workspace: tmp,
+        cluster: { provider, kubeconfigPath: kubeconfig },
+      },
+    );
+    expect(none).toMatchObject({ status: 'error' });
+    expect(none?.actual).toMatch(/no pods match app=none in lab/);
   });
 });

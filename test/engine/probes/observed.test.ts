@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { nodeMaintenanceFact, parseRecorderLog, pdbFact } from '../../../src/engine/probes/observed.js';
+import {
+  kubeletRestarts,
+  nodeMaintenanceFact,
+  parseRecorderLog,
+  pdbFact,
+} from '../../../src/engine/probes/observed.js';
 
 const pod = (name: string, node: string, extra: Record<string, unknown> = {}) => ({
   ns: 'default',
@@ -97,5 +102,109 @@ describe('observed facts: drained at some point, back in service', () => {
       drainedAtSomePoint: true,
       backInServiceAfterLastRestart: true,
     });
+  });
+});
+
+describe('observed facts: the watch lines between two polls', () => {
+  const podEv = (t: number, ev: string, p: unknown) => JSON.stringify({ t, type: 'pod', ev, o: p });
+  const nodeEv = (t: number, unsched: boolean) =>
+    JSON.stringify({ t, type: 'node', ev: 'MODIFIED', o: { name: 'w', unsched, ready: true } });
+  const ds = pod('ds-1', 'w', { owner: 'DaemonSet', labels: { app: 'agent' } });
+  // A budget of minAvailable 1 (as in node-maintenance).
+  const snap1 = (t: number, pods: unknown[]) =>
+    JSON.stringify({
+      t,
+      type: 'snapshot',
+      s: { nodes: [{ name: 'w', unsched: false, ready: true }], pods, pdbs: [{ ...pdb, min: 1 }] },
+    });
+  // The attempt starts with a snapshot; after it only watch lines, as when everything happens
+  // within one 2 s poll.
+  const start = [
+    JSON.stringify({ t: T0, type: 'attempt' }),
+    snap1(T0 + 200, [pod('a', 'w'), pod('b', 'w'), ds]),
+  ];
+  const drain = [
+    nodeEv(T0 + 1000, true),
+    podEv(T0 + 1100, 'MODIFIED', pod('a', 'w', { del: true })),
+    podEv(T0 + 1150, 'ADDED', pod('c', 'cp', { ready: false })),
+    podEv(T0 + 1300, 'DELETED', pod('a', 'w', { del: true })),
+    podEv(T0 + 6000, 'MODIFIED', pod('c', 'cp')),
+    podEv(T0 + 6100, 'MODIFIED', pod('b', 'w', { del: true })),
+    podEv(T0 + 6150, 'ADDED', pod('d', 'cp', { ready: false })),
+    podEv(T0 + 6400, 'DELETED', pod('b', 'w', { del: true })),
+  ];
+  const log = (...more: string[]) => parseRecorderLog([...start, ...drain, ...more].join('\n'));
+
+  it('a restart 300 ms after the drain finished counts as drained', () => {
+    const f = nodeMaintenanceFact(log(), 'w', T0 + 6700);
+    expect(f.restarts).toEqual([
+      { at: new Date(T0 + 6700).toISOString(), known: true, unschedulable: true, evictable: [] },
+    ]);
+    expect(f.drainedBeforeRestart).toBe(true);
+  });
+
+  it('a restart 100 ms before the last pod was gone does not', () => {
+    const f = nodeMaintenanceFact(log(), 'w', T0 + 6300);
+    expect(f.restarts[0]?.evictable).toEqual(['default/b']);
+    expect(f.drainedBeforeRestart).toBe(false);
+  });
+
+  it('the budget held at 1 through the drain, and is seen broken when both go at once', () => {
+    expect(pdbFact(log(), 'default', 'web')).toMatchObject({ seen: true, lowestHealthy: 1, respected: true });
+    const deleted = parseRecorderLog(
+      [
+        ...start,
+        nodeEv(T0 + 1000, true),
+        podEv(T0 + 1100, 'MODIFIED', pod('a', 'w', { del: true })),
+        podEv(T0 + 1101, 'MODIFIED', pod('b', 'w', { del: true })),
+        podEv(T0 + 1150, 'ADDED', pod('c', 'cp', { ready: false })),
+        podEv(T0 + 6000, 'MODIFIED', pod('c', 'cp')),
+      ].join('\n'),
+    );
+    expect(pdbFact(deleted, 'default', 'web')).toMatchObject({
+      lowestHealthy: 0,
+      lowestAt: new Date(T0 + 1101).toISOString(),
+      respected: false,
+    });
+  });
+
+  it('lines from before the attempt mark do not count', () => {
+    const lines = parseRecorderLog(
+      [podEv(T0 - 5000, 'DELETED', pod('a', 'w')), ...start, ...drain].join('\n'),
+    );
+    expect(pdbFact(lines, 'default', 'web').lowestHealthy).toBe(1);
+  });
+
+  it('back in service: restarted, then uncordoned (a node watch line), and not before', () => {
+    expect(nodeMaintenanceFact(log(), 'w', T0 + 6700).backInServiceAfterLastRestart).toBe(false);
+    const f = nodeMaintenanceFact(log(nodeEv(T0 + 9000, false)), 'w', T0 + 6700);
+    expect(f).toMatchObject({ backInServiceAfterLastRestart: true, unschedulableNow: false });
+    // Uncordoned, but the kubelet never restarted: the maintenance did not happen.
+    expect(nodeMaintenanceFact(log(nodeEv(T0 + 9000, false)), 'w', T0 - 60_000)).toMatchObject({
+      kubeletRestarts: 0,
+      backInServiceAfterLastRestart: false,
+    });
+  });
+});
+
+describe('kubelet restarts', () => {
+  const ev = (stamps: string[]) =>
+    parseRecorderLog(
+      JSON.stringify({
+        t: T0 + 60_000,
+        type: 'events',
+        e: stamps.map((s) => ({ node: 'w', reason: 'Starting', time: s, first: s })),
+      }),
+    );
+
+  it("a whole-second event stamp just before the running kubelet's start is that start", () => {
+    // Started at 10:00:20.700; its event says 10:00:20 (and cannot say earlier than that second).
+    expect(kubeletRestarts(ev(['2024-05-01T10:00:20Z']), 'w', T0, T0 + 20_700)).toEqual([T0 + 20_700]);
+  });
+
+  it('an earlier stamp is an earlier restart; restarts before the attempt are not counted', () => {
+    expect(
+      kubeletRestarts(ev(['2024-05-01T09:59:00Z', '2024-05-01T10:00:05Z']), 'w', T0, T0 + 20_700),
+    ).toEqual([T0 + 5000, T0 + 20_700]);
   });
 });
