@@ -2,6 +2,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { HostLabProvider } from '../../src/adapters/lab/host-provider.js';
 import { readLabState } from '../../src/adapters/lab/lab-state.js';
 import { runCommand } from '../../src/adapters/process/run.js';
+import { waitControlPlaneSettled, waitFor } from './control-plane.js';
 
 /**
  * Cluster tier, the host lab itself: runs against the one lab the tier shares (global-setup.ts
@@ -27,21 +28,6 @@ describe.skipIf(unavailable !== '')(
         ...(input === undefined ? {} : { input }),
       });
 
-    async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-      const end = Date.now() + timeoutMs;
-      let last: unknown;
-      while (Date.now() < end) {
-        try {
-          const v = await fn();
-          if (v !== undefined) return v;
-        } catch (e) {
-          last = e;
-        }
-        await new Promise((r) => setTimeout(r, 1_000));
-      }
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    }
-
     async function nodeReady(name: string): Promise<boolean> {
       const s = await provider.status();
       return s.nodes.some((n) => n.name === name && n.ready);
@@ -65,24 +51,7 @@ describe.skipIf(unavailable !== '')(
           180_000,
         );
       }
-      // v1.20's controller-manager and scheduler lose their leader lease while the apiserver is
-      // away and exit; the kubelet restarts them a little later. Hand the next file a settled
-      // control plane: both healthy on three checks in a row.
-      let streak = 0;
-      await waitFor(
-        'controller-manager and scheduler healthy again',
-        async () => {
-          const r = await provider.exec(CP, [
-            'sh',
-            '-c',
-            'curl -sk -m 3 https://127.0.0.1:10257/healthz && echo && curl -sk -m 3 https://127.0.0.1:10259/healthz',
-          ]);
-          streak = r.stdout.split('\n').filter((l) => l.trim() === 'ok').length === 2 ? streak + 1 : 0;
-          if (streak < 3) await new Promise((res) => setTimeout(res, 3_000));
-          return streak >= 3 ? true : undefined;
-        },
-        180_000,
-      );
+      await waitControlPlaneSettled(provider, CP);
     }, 400_000);
 
     it('has both nodes Ready at v1.20.2, a healthy apiserver and the app-owned kubeconfig', async () => {

@@ -1,0 +1,44 @@
+import type { LabProvider } from '../../src/adapters/lab/provider.js';
+
+/** Polls `fn` every second until it returns a value; throws with the last error after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/**
+ * v1.20's controller-manager and scheduler lose their leader lease while the apiserver is away and
+ * exit; the kubelet restarts them a little later. Waits for a settled control plane (both healthy
+ * on three checks in a row) before the next file gets the shared lab.
+ */
+export async function waitControlPlaneSettled(provider: LabProvider, controlPlane: string): Promise<void> {
+  let streak = 0;
+  await waitFor(
+    'controller-manager and scheduler healthy again',
+    async () => {
+      const r = await provider.exec(controlPlane, [
+        'sh',
+        '-c',
+        'curl -sk -m 3 https://127.0.0.1:10257/healthz && echo && curl -sk -m 3 https://127.0.0.1:10259/healthz',
+      ]);
+      streak = r.stdout.split('\n').filter((l) => l.trim() === 'ok').length === 2 ? streak + 1 : 0;
+      if (streak < 3) await new Promise((res) => setTimeout(res, 3_000));
+      return streak >= 3 ? true : undefined;
+    },
+    180_000,
+  );
+}
