@@ -21,6 +21,7 @@ import { runRound } from '../src/engine/check-runner.js';
 import { resolveLab } from '../src/engine/lab-access.js';
 import { groupsFor } from '../src/engine/probes/access.js';
 import { pickNode } from '../src/engine/probes/nodes.js';
+import { installRecorderScript, removeRecorderScript } from '../src/engine/probes/observed-recorder.js';
 import type { ClusterAccess } from '../src/engine/probes/types.js';
 
 const args = process.argv.slice(2);
@@ -119,6 +120,13 @@ async function main(): Promise<void> {
     .filter((e): e is Extract<typeof e, { valid: true }> => e.valid)
     .map((e) => e.scenario)
     .filter((s: Scenario) => s.lab === 'cluster');
+  // `observed` checks read the recorder's logs: run it as an attempt would (removed at the end).
+  const cp = pickNode(nodes, 'control-plane')?.name ?? '';
+  const recording = scenarios.some((s) => s.checks.some((c) => c.probe.kind === 'observed'));
+  if (recording) {
+    await access.provider.exec(cp, ['bash', '-s'], { stdin: installRecorderScript(), timeoutMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 8_000));
+  }
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-bench-'));
   const rows: string[] = [];
   process.stdout.write(
@@ -151,6 +159,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${row}\n`);
   }
   fs.rmSync(ws, { recursive: true, force: true });
+  if (recording)
+    await access.provider.exec(cp, ['bash', '-s'], { stdin: removeRecorderScript(), timeoutMs: 60_000 });
   const table = [
     '| scenario | checks | engine p50 ms | engine p95 ms | shell script p50 ms | shell script p95 ms | speed-up (p50) |',
     '|---|---|---|---|---|---|---|',

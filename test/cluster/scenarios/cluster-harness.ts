@@ -97,28 +97,38 @@ export async function expectClusterHealthy(access: ClusterAccess, timeoutMs = 24
   expect.fail(`the cluster is not healthy after reset: ${last}`);
 }
 
-export type ClusterSelfTest = {
+export type ClusterNearMiss = NearMiss & {
   /**
-   * Extra attempts for a case (each attempt is a fresh setup → learner → reset). For scenarios
-   * whose checks read what a recorder sampled (about once a second) while a scripted learner acts
-   * far faster than a person: a sample can miss a window of a second or two.
+   * Checks that may fail as well, but need not: what they observe depends on a race inside a
+   * Kubernetes component (say why at the case).
    */
-  readonly retry?: number;
+  readonly mayAlsoFail?: readonly string[];
+};
+
+export type ClusterSelfTest = {
   readonly otherSolutions: readonly LearnerCase[];
-  readonly nearMisses: readonly NearMiss[];
+  readonly nearMisses: readonly ClusterNearMiss[];
   /** Extra assertions on the reference solution's results. */
   readonly afterSolution?: (h: ScenarioHarness, results: readonly CheckResult[]) => void | Promise<void>;
 };
 
 /**
- * Exactly these graded checks do not pass and every other graded one does. "Not pass" is `fail`, or
- * `error` where a probe refuses to guess (a kubelet config changed but not yet applied).
+ * Exactly these graded checks do not pass and every other graded one does (`mayAlsoFail`: either).
+ * "Not pass" is `fail`, or `error` where a probe refuses to guess (a kubelet config changed but not
+ * yet applied).
  */
-export function expectOnlyNotPassing(results: readonly CheckResult[], failing: readonly string[]): void {
+export function expectOnlyNotPassing(
+  results: readonly CheckResult[],
+  failing: readonly string[],
+  mayAlsoFail: readonly string[] = [],
+): void {
   const ids = new Set(results.map((r) => r.checkId));
-  for (const id of failing) expect(ids.has(id), `no check ${id}`).toBe(true);
+  for (const id of [...failing, ...mayAlsoFail]) expect(ids.has(id), `no check ${id}`).toBe(true);
   const got = Object.fromEntries(
-    results.filter((r) => r.graded).map((r) => [r.checkId, r.status === 'pass' ? 'pass' : 'not pass']),
+    results
+      .filter((r) => r.graded)
+      .map((r) => [r.checkId, r.status === 'pass' ? 'pass' : 'not pass'])
+      .filter(([id]) => !mayAlsoFail.includes(id ?? '')),
   );
   const want = Object.fromEntries(
     Object.keys(got).map((id) => [id, failing.includes(id) ? 'not pass' : 'pass']),
@@ -166,46 +176,39 @@ export function defineClusterSelfTest(id: string, options: ClusterSelfTest): voi
       }
     };
 
-    const retry = { retry: options.retry ?? 0 };
-    it(
-      'setup fails every graded check; the reference solution passes all; reset restores the lab',
-      retry,
-      async (ctx) =>
-        withLab(async (h) => {
-          await h.setup();
-          const fresh = await h.check();
-          printResults(`${id} after setup`, fresh);
-          expectAllGradedFail(fresh);
-          await h.solve();
-          const solved = await h.check();
-          printResults(`${id} after the reference solution`, solved);
-          expectAllGradedPass(solved);
-          for (const r of solved) expect(r.status, `${r.checkId}\n${explain(solved)}`).toBe('pass');
-          await options.afterSolution?.(h, solved);
-        }, ctx),
-    );
+    it('setup fails every graded check; the reference solution passes all; reset restores the lab', async (ctx) =>
+      withLab(async (h) => {
+        await h.setup();
+        const fresh = await h.check();
+        printResults(`${id} after setup`, fresh);
+        expectAllGradedFail(fresh);
+        await h.solve();
+        const solved = await h.check();
+        printResults(`${id} after the reference solution`, solved);
+        expectAllGradedPass(solved);
+        for (const r of solved) expect(r.status, `${r.checkId}\n${explain(solved)}`).toBe('pass');
+        await options.afterSolution?.(h, solved);
+      }, ctx));
 
     for (const solution of options.otherSolutions)
-      it(`accepts another correct solution: ${solution.name}`, retry, async (ctx) =>
+      it(`accepts another correct solution: ${solution.name}`, async (ctx) =>
         withLab(async (h) => {
           await h.setup();
           await h.learner(solution.script);
           const results = await h.check();
           printResults(`${id} other solution: ${solution.name}`, results);
           expectAllGradedPass(results);
-        }, ctx),
-      );
+        }, ctx));
 
     for (const miss of options.nearMisses)
-      it(`near miss fails ${miss.failing.join(', ')}: ${miss.name}`, retry, async (ctx) =>
+      it(`near miss fails ${miss.failing.join(', ')}: ${miss.name}`, async (ctx) =>
         withLab(async (h) => {
           await h.setup();
           await h.learner(miss.script);
           const results = await h.check();
           printResults(`${id} near miss: ${miss.name}`, results);
-          expectOnlyNotPassing(results, miss.failing);
-        }, ctx),
-      );
+          expectOnlyNotPassing(results, miss.failing, miss.mayAlsoFail);
+        }, ctx));
   });
 }
 

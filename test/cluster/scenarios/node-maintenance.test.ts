@@ -8,8 +8,6 @@ const DRAIN = 'kubectl drain "$WORKER" --ignore-daemonsets --delete-emptydir-dat
 const WAIT_WEB = 'kubectl -n maintenance rollout status deployment/web --timeout=120s\n';
 
 defineClusterSelfTest('node-maintenance', {
-  // The observed facts come from a recorder sampling about once a second (see cluster-harness).
-  retry: 1,
   otherSolutions: [
     {
       name: 'cordon first, drain with a short grace period, --max-pods in kubeadm-flags.env',
@@ -33,6 +31,11 @@ ${WAIT_WEB}`,
     {
       name: 'kubelet restarted before draining',
       failing: ['drained-before-kubelet-restart'],
+      // A v1.20 kubelet that restarts under running pods reports them NotReady until its first
+      // readiness probe (up to a period, 2 s here) — both web replicas at once, below the budget,
+      // and the pod watch sees it. Whether that status reaches the API before the probe result
+      // is the kubelet's own race; when it does, failing the budget check is right too.
+      mayAlsoFail: ['pdb-respected-during-drain'],
       script: `${WORKER}${MAX_PODS_FILE}lab_restart_kubelet worker
 ${DRAIN}kubectl uncordon "$WORKER"
 lab_retry 60 sh -c "[ \\"\\$(kubectl get node $WORKER -o jsonpath='{.status.capacity.pods}')\\" = 60 ]"
