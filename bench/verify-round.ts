@@ -5,14 +5,17 @@
  * (`docker exec <node> …`, `kubectl get/auth can-i/exec …`), run in the same process, same lab,
  * same moment. Needs the lab (`k8s-harden-lab up`); writes docs/bench-verify.md.
  *
- *   node --import tsx bench/verify-round.ts [--rounds 20] [--no-write]
+ *   node --import tsx bench/verify-round.ts [--rounds 20] [--no-write] [--as-is]
  *
- * The rounds measure the cost of asking, not the verdicts: the lab is whatever state it is in.
+ * Each scenario is set up first (`k8s-harden-lab start --no-tui`, progress kept in a temporary
+ * folder) and reset after its rounds, so the checks ask about what a learner's checks would: the
+ * pods, recorder and files the scenario made. `--as-is` measures the lab in whatever state it is.
+ * The rounds measure the cost of asking, not the verdicts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { packageRoot, scenariosDir } from '../src/adapters/paths.js';
+import { packageRoot, scenariosDir, workspaceDir } from '../src/adapters/paths.js';
 import { runCommand } from '../src/adapters/process/run.js';
 import { loadScenarios } from '../src/adapters/scenario-loader.js';
 import type { ProbeSpec } from '../src/domain/checks.js';
@@ -27,6 +30,10 @@ import type { ClusterAccess } from '../src/engine/probes/types.js';
 const args = process.argv.slice(2);
 const ROUNDS = Number(args[args.indexOf('--rounds') + 1]) || 20;
 const WRITE = !args.includes('--no-write');
+const SETUP = !args.includes('--as-is');
+const CLI = path.join(packageRoot(), 'bin', 'k8s-harden-lab.js');
+/** The target: a round at least this many times faster (p50) than the shell script. */
+const TARGET = 3;
 
 function q(s: string): string {
   return `'${s.replaceAll("'", `'\\''`)}'`;
@@ -120,15 +127,22 @@ async function main(): Promise<void> {
     .filter((e): e is Extract<typeof e, { valid: true }> => e.valid)
     .map((e) => e.scenario)
     .filter((s: Scenario) => s.lab === 'cluster');
-  // `observed` checks read the recorder's logs: run it as an attempt would (removed at the end).
+  // As-is: `observed` checks read the recorder's logs; run it as an attempt would (removed at the end).
   const cp = pickNode(nodes, 'control-plane')?.name ?? '';
-  const recording = scenarios.some((s) => s.checks.some((c) => c.probe.kind === 'observed'));
+  const recording = !SETUP && scenarios.some((s) => s.checks.some((c) => c.probe.kind === 'observed'));
+  const progress = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-bench-progress-'));
+  const cliEnv = { ...process.env, K8S_HARDEN_LAB_PROGRESS_DIR: progress, NO_COLOR: '1' };
+  const cli = async (...argv: string[]) => {
+    const r = await runCommand(process.execPath, [CLI, ...argv], { env: cliEnv, timeoutMs: 900_000 });
+    if (r.exitCode !== 0) throw new Error(`k8s-harden-lab ${argv.join(' ')}: ${r.stderr || r.stdout}`);
+  };
   if (recording) {
     await access.provider.exec(cp, ['bash', '-s'], { stdin: installRecorderScript(), timeoutMs: 60_000 });
     await new Promise((r) => setTimeout(r, 8_000));
   }
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-bench-'));
   const rows: string[] = [];
+  const missed: string[] = [];
   process.stdout.write(
     `verify round, ${ROUNDS} rounds each, lab ${access.provider.kind}/${access.provider.cluster}\n`,
   );
@@ -139,26 +153,37 @@ async function main(): Promise<void> {
     ].join('\n');
     const scriptFile = path.join(ws, `${s.id}.sh`);
     fs.writeFileSync(scriptFile, script);
-    // Warm-up (first TLS handshake, page cache) for both.
-    await runRound(s.checks, { workspace: ws, cluster: access });
-    await runCommand('bash', [scriptFile], { cwd: ws, timeoutMs: 300_000 });
+    const workspace = SETUP ? workspaceDir(s.id, cliEnv) : ws;
+    if (SETUP) {
+      process.stdout.write(`  setting up ${s.id}…\n`);
+      await cli('start', s.id, '--no-tui');
+    }
     const engine: number[] = [];
     const shell: number[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      let t = performance.now();
-      await runRound(s.checks, { workspace: ws, cluster: access });
-      engine.push(performance.now() - t);
-      t = performance.now();
-      await runCommand('bash', [scriptFile], { cwd: ws, timeoutMs: 300_000 });
-      shell.push(performance.now() - t);
+    try {
+      // Warm-up (first TLS handshake, page cache) for both.
+      await runRound(s.checks, { workspace, cluster: access });
+      await runCommand('bash', [scriptFile], { cwd: workspace, timeoutMs: 300_000 });
+      for (let i = 0; i < ROUNDS; i++) {
+        let t = performance.now();
+        await runRound(s.checks, { workspace, cluster: access });
+        engine.push(performance.now() - t);
+        t = performance.now();
+        await runCommand('bash', [scriptFile], { cwd: workspace, timeoutMs: 300_000 });
+        shell.push(performance.now() - t);
+      }
+    } finally {
+      if (SETUP) await cli('reset', s.id);
     }
     const e50 = pct(engine, 50);
     const s50 = pct(shell, 50);
     const row = `| ${s.id} | ${s.checks.length} | ${e50.toFixed(0)} | ${pct(engine, 95).toFixed(0)} | ${s50.toFixed(0)} | ${pct(shell, 95).toFixed(0)} | ${(s50 / e50).toFixed(1)}× |`;
     rows.push(row);
+    if (s50 / e50 < TARGET) missed.push(`${s.id} ${(s50 / e50).toFixed(1)}×`);
     process.stdout.write(`${row}\n`);
   }
   fs.rmSync(ws, { recursive: true, force: true });
+  fs.rmSync(progress, { recursive: true, force: true });
   if (recording)
     await access.provider.exec(cp, ['bash', '-s'], { stdin: removeRecorderScript(), timeoutMs: 60_000 });
   const table = [
@@ -170,16 +195,24 @@ async function main(): Promise<void> {
     const doc = [
       '# Verify round: engine vs a plain shell verify script',
       '',
-      `Measured by \`node --import tsx bench/verify-round.ts\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} CPUs, lab \`${access.provider.kind}\`, ${ROUNDS} rounds per scenario, both measured alternately in the same run.`,
+      `Measured by \`node --import tsx bench/verify-round.ts${SETUP ? '' : ' --as-is'}\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} CPUs, lab \`${access.provider.kind}\`, ${ROUNDS} rounds per scenario, both measured alternately in the same run, ${SETUP ? 'each scenario set up (its pods, files and recorder in place) and reset afterwards' : 'on the lab as it was (no scenario set up)'}.`,
       '',
       'The engine batches node reads (one `exec` per node per round) and keeps one API connection; the',
       'shell script runs one process per check (`docker exec …` / `kubectl …`), as Killercoda-style verifiers do.',
       '',
       table,
       '',
+      `Target: at least ${TARGET}× faster (p50) — ${missed.length === 0 ? 'met by every scenario' : `NOT met by ${missed.join(', ')}`}.`,
+      '',
     ].join('\n');
     fs.writeFileSync(path.join(packageRoot(), 'docs', 'bench-verify.md'), doc);
   }
+  process.stdout.write(
+    missed.length === 0
+      ? `target ≥${TARGET}× (p50): met by every scenario\n`
+      : `target ≥${TARGET}× (p50): NOT met by ${missed.join(', ')}\n`,
+  );
+  if (missed.length > 0) process.exitCode = 1;
 }
 
 await main();

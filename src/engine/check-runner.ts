@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { log } from '../adapters/log.js';
 import type { Check, CheckResult, Observation, ProbeSpec } from '../domain/checks.js';
 import { defaultSubject, evaluate } from '../domain/checks.js';
@@ -44,6 +45,9 @@ function withTimeout(promise: Promise<Observation>, ms: number, kind: string): P
 export async function runRound(checks: readonly Check[], options: RoundOptions): Promise<CheckResult[]> {
   const probes = options.probes ?? (await defaultProbes());
   const controller = new AbortController();
+  // Every request and process of the round listens to this one signal: a dozen checks is normal,
+  // not a leak (Node warns on stderr past 10 listeners, which would also scribble over the TUI).
+  setMaxListeners(0, controller.signal);
   const onAbort = () => controller.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const context: ProbeContext = {

@@ -29,6 +29,29 @@ function registry(file: (path: string) => Promise<Observation>, calls: string[] 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('runRound', () => {
+  it('lets many probes listen to the round signal without a listener-leak warning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const probes: ProbeRegistry = {
+        ...defaultProbes,
+        file: async (_spec, context) => {
+          context.signal.addEventListener('abort', () => {});
+          await delay(20);
+          return { type: 'value', value: { exists: true } };
+        },
+      };
+      const checks = Array.from({ length: 15 }, (_, i) => check(`c${i}`, `f${i}`));
+      const results = await runRound(checks, { workspace: '/', probes });
+      expect(results.every((r) => r.status === 'pass')).toBe(true);
+      await delay(10); // warnings are emitted on the next tick
+      expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('runs probes concurrently and keeps the checks in order', async () => {
     const started: number[] = [];
     const probes = registry(async (p) => {

@@ -46,7 +46,10 @@ export async function apiGet(
  * error status is an answer here, not a waiting window: for `log` it is the kubelet refusing the
  * apiserver, which is exactly what a check may be asking about. Logs are capped at 64 KiB.
  */
-async function subresourceProbe(spec: Extract<ProbeSpec, { kind: 'api' }>, context: ProbeContext): Promise<Observation> {
+async function subresourceProbe(
+  spec: Extract<ProbeSpec, { kind: 'api' }>,
+  context: ProbeContext,
+): Promise<Observation> {
   const collection = collectionPath(spec.apiVersion, spec.resource, spec.namespace);
   let name = spec.name;
   if (!name) {
