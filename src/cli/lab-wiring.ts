@@ -1,5 +1,6 @@
 import { chooseProvider } from '../adapters/lab/choose.js';
-import { DEFAULT_HOST_CLUSTER, HostLabProvider } from '../adapters/lab/host-provider.js';
+import { DEFAULT_LAB_CLUSTER } from '../adapters/lab/container-lab.js';
+import { HostLabProvider } from '../adapters/lab/host-provider.js';
 import { KindProvider } from '../adapters/lab/kind-provider.js';
 import { labKubeconfigPath, readLabState } from '../adapters/lab/lab-state.js';
 import type { LabProvider, ProviderKind } from '../adapters/lab/provider.js';
@@ -8,7 +9,7 @@ import { systemProbes } from '../adapters/system-probes.js';
 import { EXIT, UserError } from '../engine/errors.js';
 
 export function labCluster(env: NodeJS.ProcessEnv = process.env): string {
-  return env.K8S_HARDEN_LAB_CLUSTER || DEFAULT_HOST_CLUSTER;
+  return env.K8S_HARDEN_LAB_CLUSTER || DEFAULT_LAB_CLUSTER;
 }
 
 export function makeProvider(

@@ -1,4 +1,5 @@
-import { DEFAULT_HOST_CLUSTER, HostLabProvider } from '../adapters/lab/host-provider.js';
+import { DEFAULT_LAB_CLUSTER } from '../adapters/lab/container-lab.js';
+import { HostLabProvider } from '../adapters/lab/host-provider.js';
 import { KindProvider } from '../adapters/lab/kind-provider.js';
 import { labKubeconfigPath, readLabState } from '../adapters/lab/lab-state.js';
 import type { LabProvider } from '../adapters/lab/provider.js';
@@ -35,7 +36,7 @@ function defaultProvider(
  */
 export async function resolveLab(options: ResolveLabOptions = {}): Promise<ClusterAccess> {
   const env = options.env ?? process.env;
-  const cluster = options.cluster ?? env.K8S_HARDEN_LAB_CLUSTER ?? DEFAULT_HOST_CLUSTER;
+  const cluster = options.cluster ?? env.K8S_HARDEN_LAB_CLUSTER ?? DEFAULT_LAB_CLUSTER;
   const state = readLabState(cluster, env);
   if (!state)
     throw new UserError(

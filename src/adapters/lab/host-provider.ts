@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { labDir, labsDir } from '../paths.js';
-import { type CommandResult, runCommand } from '../process/run.js';
+import { runCommand } from '../process/run.js';
+import { ContainerLab, DEFAULT_LAB_CLUSTER, withReadiness } from './container-lab.js';
 import { ContainerNodes, dockerEngine } from './container-nodes.js';
 import {
   caFingerprint,
@@ -16,8 +17,6 @@ import { allReady, describeReadiness, parseNodeStatuses } from './node-readiness
 import type {
   Availability,
   CreateOptions,
-  ExecOptions,
-  LabNode,
   LabProvider,
   LabStatus,
   LifecycleResult,
@@ -31,7 +30,6 @@ export const HOST_LAB_DOCKER_HOST = 'unix:///run/k8s-harden-lab/docker.sock';
 export const HOST_LAB_DOCKER_ENV = { DOCKER_API_VERSION: '1.41' } as const;
 /** Machine-wide build cache (Kubernetes binaries keyed by source version + recipe). */
 export const HOST_LAB_CACHE = '/var/cache/k8s-harden-lab';
-export const DEFAULT_HOST_CLUSTER = 'k8s-harden-lab';
 
 const MINUTE = 60_000;
 
@@ -56,20 +54,18 @@ export type HostProviderOptions = {
  * so node access is `docker exec` exactly as on kind. The shell scripts in labs/host do the work,
  * one idempotent step each; this class runs them, reports steps and keeps the app's lab state.
  */
-export class HostLabProvider implements LabProvider {
+export class HostLabProvider extends ContainerLab implements LabProvider {
   readonly kind = 'host' as const;
-  readonly cluster: string;
-  readonly nodesAccess: ContainerNodes;
   private readonly env: NodeJS.ProcessEnv;
   private readonly scriptsDir: string;
 
   constructor(options: HostProviderOptions = {}) {
-    this.cluster = options.cluster ?? DEFAULT_HOST_CLUSTER;
+    super(
+      options.cluster ?? DEFAULT_LAB_CLUSTER,
+      new ContainerNodes(dockerEngine(['-H', HOST_LAB_DOCKER_HOST], { ...HOST_LAB_DOCKER_ENV })),
+    );
     this.env = options.env ?? process.env;
     this.scriptsDir = options.scriptsDir ?? path.join(labsDir(), 'host');
-    this.nodesAccess = new ContainerNodes(
-      dockerEngine(['-H', HOST_LAB_DOCKER_HOST], { ...HOST_LAB_DOCKER_ENV }),
-    );
   }
 
   async available(): Promise<Availability> {
@@ -323,11 +319,6 @@ export class HostLabProvider implements LabProvider {
     return { ok: true, changed, message: `The host lab "${this.cluster}" is removed (build cache kept).` };
   }
 
-  async nodes(): Promise<readonly LabNode[]> {
-    const { nodes } = await this.nodesAccess.list(this.cluster);
-    return nodes;
-  }
-
   async status(): Promise<LabStatus> {
     const kubeconfigPath = this.kubeconfigPath();
     const base = { provider: 'host' as const, cluster: this.cluster, kubeconfigPath };
@@ -353,36 +344,15 @@ export class HostLabProvider implements LabProvider {
       apiserverHealthy = ready.exitCode === 0 && ready.stdout.trim() === 'ok';
       if (nodes.exitCode === 0) statuses = parseNodeStatuses(nodes.stdout);
     }
-    const byName = new Map((statuses ?? []).map((s) => [s.name, s]));
-    const merged: NodeStatus[] = listed.nodes.map((n) => {
-      const s = byName.get(n.name);
-      return { ...n, ready: s?.ready ?? false, version: s?.version ?? '' };
-    });
     return {
       ...base,
       exists: true,
-      nodes: merged,
+      nodes: withReadiness(listed.nodes, statuses),
       apiserverHealthy,
       ...(fs.existsSync(kubeconfigPath)
         ? {}
         : { detail: 'nodes exist but the lab kubeconfig is missing (half-made lab?)' }),
     };
-  }
-
-  exec(node: string, argv: readonly string[], options: ExecOptions = {}): Promise<CommandResult> {
-    return this.nodesAccess.exec(node, argv, options);
-  }
-
-  shellCommand(node: string): { readonly file: string; readonly args: readonly string[] } {
-    return this.nodesAccess.shellCommand(node);
-  }
-
-  copyTo(node: string, localPath: string, remotePath: string): Promise<CommandResult> {
-    return this.nodesAccess.copyTo(node, localPath, remotePath);
-  }
-
-  copyFrom(node: string, remotePath: string, localPath: string): Promise<CommandResult> {
-    return this.nodesAccess.copyFrom(node, remotePath, localPath);
   }
 }
 

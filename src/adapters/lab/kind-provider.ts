@@ -5,6 +5,7 @@ import { parse, stringify } from 'yaml';
 import { log } from '../log.js';
 import { labDir, labsDir } from '../paths.js';
 import { type CommandResult, runCommand } from '../process/run.js';
+import { ContainerLab, DEFAULT_LAB_CLUSTER, withReadiness } from './container-lab.js';
 import { type ContainerEngine, ContainerNodes, dockerEngine, podmanEngine } from './container-nodes.js';
 import { kindConfigPath, loadKindImages, resolveKindImage } from './kind-images.js';
 import {
@@ -21,16 +22,12 @@ import { allReady, describeReadiness, parseNodeStatuses } from './node-readiness
 import type {
   Availability,
   CreateOptions,
-  ExecOptions,
-  LabNode,
   LabProvider,
   LabStatus,
   LifecycleResult,
   NodeStatus,
   StepEvent,
 } from './provider.js';
-
-export const DEFAULT_CLUSTER = 'k8s-harden-lab';
 
 export type KindProviderOptions = {
   readonly cluster?: string;
@@ -58,11 +55,9 @@ type Step = {
  * The kind lab: a kind cluster (Docker or Podman) whose kubeconfig lives only in the app's own
  * file, marked by a context named after the cluster and `state.json` (see lab-state.ts).
  */
-export class KindProvider implements LabProvider {
+export class KindProvider extends ContainerLab implements LabProvider {
   readonly kind = 'kind' as const;
-  readonly cluster: string;
   readonly engineName: 'docker' | 'podman';
-  private readonly nodesAccess: ContainerNodes;
   private readonly env: NodeJS.ProcessEnv;
   private readonly labs: string;
   private readonly readyTimeoutMs: number;
@@ -71,10 +66,10 @@ export class KindProvider implements LabProvider {
   private readonly kubernetesVersion: string | undefined;
 
   constructor(options: KindProviderOptions = {}) {
-    this.cluster = options.cluster ?? DEFAULT_CLUSTER;
-    this.engineName = options.engine ?? 'docker';
-    const engine: ContainerEngine = this.engineName === 'podman' ? podmanEngine() : dockerEngine();
-    this.nodesAccess = new ContainerNodes(engine);
+    const engineName = options.engine ?? 'docker';
+    const engine: ContainerEngine = engineName === 'podman' ? podmanEngine() : dockerEngine();
+    super(options.cluster ?? DEFAULT_LAB_CLUSTER, new ContainerNodes(engine));
+    this.engineName = engineName;
     this.env = options.env ?? process.env;
     this.labs = options.labsDir ?? labsDir();
     this.readyTimeoutMs = options.readyTimeoutMs ?? 5 * 60_000;
@@ -392,7 +387,7 @@ export class KindProvider implements LabProvider {
       return {
         ...base,
         exists: true,
-        nodes: listed.nodes.map((n) => ({ ...n, ready: false, version: '' })),
+        nodes: withReadiness(listed.nodes, undefined),
         apiserverHealthy: false,
         detail: 'the lab exists but the app has no kubeconfig for it; run `k8s-harden-lab up` to restore it',
       };
@@ -401,12 +396,7 @@ export class KindProvider implements LabProvider {
       this.kubectl(['get', '--raw', '/readyz'], 10_000),
       this.nodeStatuses(),
     ]);
-    const byName = new Map((statuses.nodes ?? []).map((n) => [n.name, n]));
-    const nodes = listed.nodes.map((n) => ({
-      ...n,
-      ready: byName.get(n.name)?.ready ?? false,
-      version: byName.get(n.name)?.version ?? '',
-    }));
+    const nodes = withReadiness(listed.nodes, statuses.nodes);
     const apiserverHealthy = health.exitCode === 0 && health.stdout.trim() === 'ok';
     return {
       ...base,
@@ -417,26 +407,6 @@ export class KindProvider implements LabProvider {
         ? {}
         : { detail: `API server not healthy: ${health.failure || health.stdout.trim()}` }),
     };
-  }
-
-  async nodes(): Promise<readonly LabNode[]> {
-    return (await this.nodesAccess.list(this.cluster)).nodes;
-  }
-
-  exec(node: string, argv: readonly string[], options?: ExecOptions): Promise<CommandResult> {
-    return this.nodesAccess.exec(node, argv, options);
-  }
-
-  shellCommand(node: string): { readonly file: string; readonly args: readonly string[] } {
-    return this.nodesAccess.shellCommand(node);
-  }
-
-  copyTo(node: string, localPath: string, remotePath: string): Promise<CommandResult> {
-    return this.nodesAccess.copyTo(node, localPath, remotePath);
-  }
-
-  copyFrom(node: string, remotePath: string, localPath: string): Promise<CommandResult> {
-    return this.nodesAccess.copyFrom(node, remotePath, localPath);
   }
 }
 
