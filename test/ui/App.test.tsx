@@ -2,13 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AttemptStore } from '../../src/adapters/attempt-store.js';
-import { ProgressStore } from '../../src/adapters/progress-store.js';
-import { Trainer } from '../../src/engine/trainer.js';
+import type { Trainer } from '../../src/engine/trainer.js';
 import { initialState } from '../../src/ui/state.js';
 import { type UiServices, uiServicesFrom } from '../../src/ui/ui-services.js';
 import { KEY, press, renderApp, waitFor } from './helpers/render.js';
-import { type Fixture, makeFixture } from './helpers/scenario-fixture.js';
+import { type Fixture, fixtureTrainer, makeFixture } from './helpers/scenario-fixture.js';
 
 let fixture: Fixture;
 let trainer: Trainer;
@@ -35,12 +33,7 @@ function services(extras: Parameters<typeof uiServicesFrom>[2] = {}, notices: st
 beforeEach(() => {
   fixture = makeFixture();
   vi.stubEnv('K8S_HARDEN_LAB_HOME', fixture.home);
-  trainer = new Trainer({
-    scenariosRoot: fixture.scenarios,
-    progress: new ProgressStore(path.join(fixture.home, 'progress')),
-    attempts: new AttemptStore(path.join(fixture.home, 'attempts')),
-    now: () => new Date('2030-01-01T00:00:00Z'),
-  });
+  ({ trainer } = fixtureTrainer(fixture, () => new Date('2030-01-01T00:00:00Z')));
 });
 
 afterEach(() => {

@@ -2,13 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AttemptStore } from '../../src/adapters/attempt-store.js';
-import { ProgressStore } from '../../src/adapters/progress-store.js';
+import type { AttemptStore } from '../../src/adapters/attempt-store.js';
 import type { CheckResult } from '../../src/domain/checks.js';
 import type { Scenario } from '../../src/domain/scenario.js';
 import type { ClusterWatchState } from '../../src/engine/cluster-watch.js';
-import type { CheckOutcome } from '../../src/engine/trainer.js';
-import { Trainer } from '../../src/engine/trainer.js';
+import type { CheckOutcome, Trainer } from '../../src/engine/trainer.js';
 import { initialState } from '../../src/ui/state.js';
 import {
   type ClusterRound,
@@ -18,7 +16,7 @@ import {
   uiServicesFrom,
 } from '../../src/ui/ui-services.js';
 import { press, renderApp, settle, waitFor } from './helpers/render.js';
-import { type Fixture, makeFixture } from './helpers/scenario-fixture.js';
+import { type Fixture, fixtureTrainer, makeFixture } from './helpers/scenario-fixture.js';
 
 let fixture: Fixture;
 let trainer: Trainer;
@@ -107,13 +105,7 @@ function clusterScenarioSetUp() {
 beforeEach(() => {
   fixture = makeFixture();
   vi.stubEnv('K8S_HARDEN_LAB_HOME', fixture.home);
-  attempts = new AttemptStore(path.join(fixture.home, 'attempts'));
-  trainer = new Trainer({
-    scenariosRoot: fixture.scenarios,
-    progress: new ProgressStore(path.join(fixture.home, 'progress')),
-    attempts,
-    now: () => new Date(clock),
-  });
+  ({ trainer, attempts } = fixtureTrainer(fixture, () => new Date(clock)));
 });
 
 afterEach(() => {

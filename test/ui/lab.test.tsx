@@ -2,10 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AttemptStore } from '../../src/adapters/attempt-store.js';
 import type { StepEvent } from '../../src/adapters/lab/provider.js';
-import { ProgressStore } from '../../src/adapters/progress-store.js';
-import { Trainer } from '../../src/engine/trainer.js';
+import type { Trainer } from '../../src/engine/trainer.js';
 import { initialState } from '../../src/ui/state.js';
 import {
   type LabCreateResult,
@@ -14,7 +12,7 @@ import {
   uiServicesFrom,
 } from '../../src/ui/ui-services.js';
 import { KEY, press, renderApp, settle, waitFor } from './helpers/render.js';
-import { type Fixture, makeFixture } from './helpers/scenario-fixture.js';
+import { type Fixture, fixtureTrainer, makeFixture } from './helpers/scenario-fixture.js';
 
 let fixture: Fixture;
 let trainer: Trainer;
@@ -60,12 +58,7 @@ beforeEach(() => {
   fixture = makeFixture();
   clock = Date.parse('2030-01-01T00:00:00Z');
   vi.stubEnv('K8S_HARDEN_LAB_HOME', fixture.home);
-  trainer = new Trainer({
-    scenariosRoot: fixture.scenarios,
-    progress: new ProgressStore(path.join(fixture.home, 'progress')),
-    attempts: new AttemptStore(path.join(fixture.home, 'attempts')),
-    now: () => new Date('2030-01-01T00:00:00Z'),
-  });
+  ({ trainer } = fixtureTrainer(fixture, () => new Date('2030-01-01T00:00:00Z')));
 });
 
 afterEach(() => {
@@ -73,6 +66,15 @@ afterEach(() => {
   vi.unstubAllEnvs();
   fs.rmSync(fixture.root, { recursive: true, force: true });
 });
+
+/** No lab yet; from the home screen, `L` starts creating one through a fake service. */
+async function creatingLabFromHome() {
+  const lab = fakeLab();
+  const app = renderApp(services({ labStatus: async () => undefined, createLab: lab.createLab }));
+  await waitFor(app.lastFrame, (f) => f.includes('Turn TLS on'));
+  await press(app, 'L', 'Creating the lab cluster');
+  return { lab, app };
+}
 
 describe('lab offer and lab screen', () => {
   it('offers a lab for a cluster scenario without one; y creates it with live step times; success comes back with a fresh lab line', async () => {
@@ -175,10 +177,7 @@ describe('lab offer and lab screen', () => {
   });
 
   it('a failure names the step, the command, the log file and the next step; enter goes back', async () => {
-    const lab = fakeLab();
-    const app = renderApp(services({ labStatus: async () => undefined, createLab: lab.createLab }));
-    await waitFor(app.lastFrame, (f) => f.includes('Turn TLS on'));
-    await press(app, 'L', 'Creating the lab cluster');
+    const { lab, app } = await creatingLabFromHome();
     lab.emit({ type: 'start', step: 'kubeadm init' });
     lab.emit({
       type: 'fail',
@@ -205,10 +204,7 @@ describe('lab offer and lab screen', () => {
   });
 
   it('esc asks before cancelling; y aborts the signal and the screen says what is left', async () => {
-    const lab = fakeLab();
-    const app = renderApp(services({ labStatus: async () => undefined, createLab: lab.createLab }));
-    await waitFor(app.lastFrame, (f) => f.includes('Turn TLS on'));
-    await press(app, 'L', 'Creating the lab cluster');
+    const { lab, app } = await creatingLabFromHome();
     lab.emit({ type: 'start', step: 'build images' });
     await waitFor(app.lastFrame, (f) => f.includes('build images'));
 

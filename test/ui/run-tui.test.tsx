@@ -2,13 +2,10 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AttemptStore } from '../../src/adapters/attempt-store.js';
-import { ProgressStore } from '../../src/adapters/progress-store.js';
 import type { AppServices } from '../../src/cli/services.js';
-import { Trainer } from '../../src/engine/trainer.js';
 import { runTui } from '../../src/ui/run-tui.js';
 import { settle, waitFor } from './helpers/render.js';
-import { type Fixture, makeFixture } from './helpers/scenario-fixture.js';
+import { type Fixture, fixtureTrainer, makeFixture } from './helpers/scenario-fixture.js';
 
 /** Terminal streams good enough for Ink (the same shape ink-testing-library uses), with a TTY flag. */
 class FakeStdout extends EventEmitter {
@@ -53,12 +50,7 @@ let app: AppServices;
 beforeEach(() => {
   fixture = makeFixture();
   vi.stubEnv('K8S_HARDEN_LAB_HOME', fixture.home);
-  const progress = new ProgressStore(path.join(fixture.home, 'progress'));
-  const trainer = new Trainer({
-    scenariosRoot: fixture.scenarios,
-    progress,
-    attempts: new AttemptStore(path.join(fixture.home, 'attempts')),
-  });
+  const { trainer, progress } = fixtureTrainer(fixture);
   app = { trainer, progress, notices: [] };
 });
 

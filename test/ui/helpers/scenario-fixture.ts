@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { AttemptStore } from '../../../src/adapters/attempt-store.js';
+import { ProgressStore } from '../../../src/adapters/progress-store.js';
+import { Trainer } from '../../../src/engine/trainer.js';
 
 /**
  * A small cluster-free scenario written into a temporary folder: a `field` check on
@@ -94,4 +97,20 @@ export function makeFixture(): Fixture {
   fs.writeFileSync(path.join(scenarios, 'broken-one', 'scenario.yaml'), 'id: broken-one\ntitle: Broken\n');
   fs.mkdirSync(home, { recursive: true });
   return { root, scenarios, home };
+}
+
+/** A Trainer over the fixture's scenarios, its progress and attempts kept under the fixture's home. */
+export function fixtureTrainer(
+  fixture: Fixture,
+  now?: () => Date,
+): { trainer: Trainer; progress: ProgressStore; attempts: AttemptStore } {
+  const progress = new ProgressStore(path.join(fixture.home, 'progress'));
+  const attempts = new AttemptStore(path.join(fixture.home, 'attempts'));
+  const trainer = new Trainer({
+    scenariosRoot: fixture.scenarios,
+    progress,
+    attempts,
+    ...(now ? { now } : {}),
+  });
+  return { trainer, progress, attempts };
 }
