@@ -95,7 +95,7 @@ describe('rollback to the last apiserver manifest that worked (real lab)', () =>
 
       // 2. A flag this apiserver does not know: it exits at once, every time the kubelet starts it.
       await sh(`sed -i 's/^    - kube-apiserver$/&\\n    - --khl-no-such-flag=1/' ${APISERVER_MANIFEST}`);
-      expect(await sh(`grep -c -- --khl-no-such-flag ${APISERVER_MANIFEST}`)).toContain('1');
+      expect((await sh(`grep -c -- --khl-no-such-flag ${APISERVER_MANIFEST}`)).trim()).toBe('1');
       const offered = await waitFor(
         'the rollback offer',
         async () => states.find((s) => s.rollbackOffered),
@@ -109,7 +109,7 @@ describe('rollback to the last apiserver manifest that worked (real lab)', () =>
       expect(away.flatMap((s) => s.results).every((r) => r.status === 'waiting')).toBe(true);
       expect(away[0]?.results[0]?.actual).toMatch(/^apiserver restarting — waiting/);
       // The broken manifest was not kept as "working".
-      expect(await sh(`grep -c -- --khl-no-such-flag ${LAST_GOOD_MANIFEST} || true`)).toContain('0');
+      expect((await sh(`grep -c -- --khl-no-such-flag ${LAST_GOOD_MANIFEST} || true`)).trim()).toBe('0');
 
       // 3. The offered key: the kept manifest back, byte for byte, and the apiserver with it.
       const lines: string[] = [];
