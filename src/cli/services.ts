@@ -1,6 +1,7 @@
 import { AttemptStore } from '../adapters/attempt-store.js';
 import { scenariosDir } from '../adapters/paths.js';
 import { ProgressStore } from '../adapters/progress-store.js';
+import type { ClusterLifecycle } from '../engine/cluster-lifecycle.js';
 import { resolveLab } from '../engine/lab-access.js';
 import type { ClusterAccess } from '../engine/probes/types.js';
 import type { ClusterHooks } from '../engine/trainer.js';
@@ -42,10 +43,14 @@ export function createServices(options: ServiceOptions = {}): AppServices {
  * The engine's ClusterLifecycle, imported on first use: it pulls in @kubernetes/client-node, which
  * costs the home screen more than half a second and only cluster scenarios need.
  */
+export function lazyLifecycle(env?: NodeJS.ProcessEnv): () => Promise<ClusterLifecycle> {
+  let loaded: Promise<ClusterLifecycle> | undefined;
+  return () =>
+    (loaded ??= import('../engine/cluster-lifecycle.js').then((m) => new m.ClusterLifecycle({ env })));
+}
+
 function lazyClusterHooks(): ClusterHooks {
-  let loaded: Promise<ClusterHooks> | undefined;
-  const hooks = () =>
-    (loaded ??= import('../engine/cluster-lifecycle.js').then((m) => new m.ClusterLifecycle()));
+  const hooks = lazyLifecycle();
   return {
     beforeSetup: async (scenario, access, onLine) => (await hooks()).beforeSetup(scenario, access, onLine),
     afterReset: async (scenario, access, onLine) => (await hooks()).afterReset(scenario, access, onLine),

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { readLabState } from '../adapters/lab/lab-state.js';
-import type { ClusterLifecycle } from '../engine/cluster-lifecycle.js';
 import { errorMessage, UserError } from '../engine/errors.js';
 import { resolveLab } from '../engine/lab-access.js';
 import type { RunTuiDeps } from '../ui/run-tui.js';
 import { resolveNode } from './commands/lab-commands.js';
 import { labCluster, makeProvider, providerForCommand } from './lab-wiring.js';
+import { lazyLifecycle } from './services.js';
 
 /**
  * What the TUI gets from the lab: its health for the status bar, node shells (`n`), creating it
@@ -15,10 +15,7 @@ import { labCluster, makeProvider, providerForCommand } from './lab-wiring.js';
 export function tuiLabDeps(
   env: NodeJS.ProcessEnv = process.env,
 ): Pick<RunTuiDeps, 'labStatus' | 'nodeShell' | 'createLab' | 'clusterLab'> {
-  // Loaded when first used: it pulls in @kubernetes/client-node, which the first frame does not need.
-  let loaded: Promise<ClusterLifecycle> | undefined;
-  const lifecycle = () =>
-    (loaded ??= import('../engine/cluster-lifecycle.js').then((m) => new m.ClusterLifecycle({ env })));
+  const lifecycle = lazyLifecycle(env);
   const provider = () => {
     const state = readLabState(labCluster(env), env);
     return state ? makeProvider(state.provider, env, state.engine) : undefined;
