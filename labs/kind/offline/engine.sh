@@ -40,8 +40,21 @@ case "$cmd" in
 }
 JSON
     rm -f "$LAB_DOCKER_SOCK"
+    # Every kind node runs a kubelet, containerd and systemd, each holding inotify instances; the
+    # kernel's default of 128 per user runs out by the third node ("inotify_init: too many open
+    # files" and a kubelet that never starts). Raise the limits kind's docs name, never lower them.
+    raise_sysctl() { # key minimum
+      local now
+      now="$(sysctl -n "$1" 2>/dev/null || echo 0)"
+      if [ "$now" -lt "$2" ]; then
+        sysctl -qw "$1=$2" && log "raised $1 from $now to $2 (kind nodes need it)"
+      fi
+    }
+    raise_sysctl fs.inotify.max_user_instances 1024
+    raise_sysctl fs.inotify.max_user_watches 524288
     log "starting the lab engine on $LAB_DOCKER_HOST (log: $logfile)"
-    # setsid: the engine outlives this script and the app that ran it.
+    # setsid: the engine outlives this script and the app that ran it. 9>&-: it must not inherit
+    # build.sh's lock, or it would hold the build lock for as long as it runs.
     setsid dockerd \
       --config-file "$LAB_RUN_ROOT/kind-engine.json" \
       -H "$LAB_DOCKER_HOST" \
@@ -53,7 +66,7 @@ JSON
       --exec-opt native.cgroupdriver=cgroupfs \
       --log-driver=json-file --log-opt max-size=10m \
       --live-restore=false \
-      >>"$logfile" 2>&1 </dev/null &
+      >>"$logfile" 2>&1 </dev/null 9>&- &
     for _ in $(seq 1 160); do
       if dk version >/dev/null 2>&1; then break; fi
       sleep 0.25
