@@ -94,11 +94,13 @@ lab_mark_attempt() {
     lab_log "note: no recorder on the control-plane node (observed checks will say so)"
 }
 
-# lab_workload_image  — a small image every node already has (busybox): the host lab preloads
-# docker.io/library/busybox:lab; on kind, busybox is pulled once. Use imagePullPolicy IfNotPresent.
+# lab_workload_image  — a small image every node already has: the offline node image preloads
+# k8s-harden-lab.local/busybox:lab (Debian with busybox, curl and nc; Debian's busybox wget crashes
+# with -T, so use `timeout N wget` or curl); on kind's own images, busybox is pulled once. Use
+# imagePullPolicy IfNotPresent.
 lab_workload_image() {
-  if lab_node_sh worker 'ctr -n k8s.io images ls -q 2>/dev/null | grep -qx docker.io/library/busybox:lab' 2>/dev/null; then
-    echo docker.io/library/busybox:lab
+  if lab_node_sh worker 'crictl images -q k8s-harden-lab.local/busybox:lab 2>/dev/null | grep -q .' 2>/dev/null; then
+    echo k8s-harden-lab.local/busybox:lab
   else
     echo docker.io/library/busybox:1.36
   fi
@@ -112,10 +114,16 @@ lab_pdb_api_version() {
   if lab_serves policy/v1; then echo policy/v1; else echo policy/v1beta1; fi
 }
 
-# lab_sa_token NAMESPACE SERVICEACCOUNT  — a long-lived token for a service account, through a
-# `kubernetes.io/service-account-token` Secret named <sa>-token (works on 1.20 and current releases).
+# lab_sa_token NAMESPACE SERVICEACCOUNT  — a token for a service account. Kubernetes 1.24+:
+# `kubectl create token` (a bound token from the TokenRequest API, valid for a day, served by the
+# apiserver itself). Older clusters: a `kubernetes.io/service-account-token` Secret named
+# <sa>-token, filled by the controller-manager's token controller.
 lab_sa_token() {
   local ns="$1" sa="$2" token=''
+  if token="$(kubectl -n "$ns" create token "$sa" --duration=24h 2>/dev/null)" && [ -n "$token" ]; then
+    printf '%s' "$token"
+    return
+  fi
   kubectl apply -f - >/dev/null <<EOF
 apiVersion: v1
 kind: Secret

@@ -28,7 +28,7 @@ sleep 5
 lab_wait_apiserver 240
 lab_retry 180 sh -c 'kubectl --context admin auth can-i list pods -n default --as=system:serviceaccount:default:john | grep -qx yes'
 
-# 3. A long-lived token for john (a token Secret: works on 1.20 and on current releases).
+# 3. A token for john (`kubectl create token` on 1.24+; a token Secret on older clusters).
 TOKEN="$(lab_sa_token default john)"
 
 # 4. john's user and context in the workspace kubeconfig, made current.

@@ -19,8 +19,19 @@ export function workspaceDir(scenarioId: string, env: NodeJS.ProcessEnv = proces
   return path.join(workspacesDir(env), scenarioId);
 }
 
+/**
+ * Where labs keep their kubeconfig and state: `<data>/labs`, or `K8S_HARDEN_LAB_LABS_DIR` (scenario
+ * scripts get it, so `k8s-harden-lab node exec` in a script reaches the lab the trainer uses even
+ * when the data folder is elsewhere).
+ */
+export function labsStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.K8S_HARDEN_LAB_LABS_DIR
+    ? path.resolve(env.K8S_HARDEN_LAB_LABS_DIR)
+    : path.join(dataDir(env), 'labs');
+}
+
 export function labDir(cluster: string, env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(dataDir(env), 'labs', cluster);
+  return path.join(labsStateDir(env), cluster);
 }
 
 export function logsDir(env: NodeJS.ProcessEnv = process.env): string {

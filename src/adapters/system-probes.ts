@@ -33,11 +33,20 @@ export type DiskProbe = { readonly path: string; readonly freeBytes: number };
 export type PortProbe = 'free' | 'in-use' | 'unknown';
 export type CgroupProbe = 'v1' | 'v2' | 'unknown';
 
+/** What the offline build left in the machine cache. */
+export type OfflineCacheProbe = {
+  /** The kind binary built from its Go module. */
+  readonly kind?: string;
+  /** The node image tag built for the default Kubernetes version. */
+  readonly image?: string;
+};
+
 export type SystemProbes = {
   readonly platform: NodeJS.Platform;
   readonly isRoot: boolean;
   engine(name: EngineName): Promise<EngineProbe>;
-  tool(name: 'kind' | 'kubectl'): Promise<ToolProbe>;
+  tool(name: 'kind' | 'kubectl' | 'go' | 'dockerd'): Promise<ToolProbe>;
+  offlineCache(): Promise<OfflineCacheProbe>;
   cgroup(): Promise<CgroupProbe>;
   disk(): Promise<DiskProbe | undefined>;
   memory(): Promise<MemoryProbe>;
@@ -61,7 +70,20 @@ export async function probeEngine(name: EngineName): Promise<EngineProbe> {
   return { engine: name, installed: true, reachable: true, version: r.stdout.trim() };
 }
 
-export async function probeTool(name: 'kind' | 'kubectl'): Promise<ToolProbe> {
+export async function probeTool(name: 'kind' | 'kubectl' | 'go' | 'dockerd'): Promise<ToolProbe> {
+  if (name === 'go' || name === 'dockerd') {
+    // Go lives in /usr/local/go on the project's machines; Debian's dockerd in /usr/sbin.
+    const r = await runCommand(
+      'sh',
+      ['-c', `PATH=/usr/local/go/bin:/usr/sbin:$PATH; ${name === 'go' ? 'go version' : 'dockerd --version'}`],
+      { timeoutMs: 15_000 },
+    );
+    if (r.exitCode === 127 || r.notFound) return { installed: false };
+    const version = /\b(?:go|v?)(\d+\.\d+(?:\.\d+)?)\S*/.exec(r.stdout)?.[1];
+    return r.exitCode === 0
+      ? { installed: true, ...(version ? { version } : {}) }
+      : { installed: true, detail: r.failure };
+  }
   if (name === 'kind') {
     const r = await runCommand('kind', ['version'], { timeoutMs: 15_000 });
     if (r.notFound) return { installed: false };
@@ -121,12 +143,16 @@ export function probePort(port: number): Promise<PortProbe> {
   });
 }
 
-export function systemProbes(dataDirectory: string): SystemProbes {
+export function systemProbes(
+  dataDirectory: string,
+  offline: () => Promise<OfflineCacheProbe> = async () => ({}),
+): SystemProbes {
   return {
     platform: process.platform,
     isRoot: typeof process.getuid === 'function' && process.getuid() === 0,
     engine: probeEngine,
     tool: probeTool,
+    offlineCache: offline,
     cgroup: () => probeCgroup(),
     // node images land in the engine's storage; on Linux that is usually /var/lib/docker
     disk: () => probeDisk(fs.existsSync('/var/lib/docker') ? '/var/lib/docker' : dataDirectory),

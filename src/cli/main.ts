@@ -20,7 +20,7 @@ import {
   validateCommand,
 } from './commands/scenario-commands.js';
 import { type Io, processIo, reportError } from './io.js';
-import { kubeconfigFor, parseProviderFlag, providerForCommand } from './lab-wiring.js';
+import { kubeconfigFor, providerForCommand } from './lab-wiring.js';
 import { type AppServices, createServices } from './services.js';
 
 const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -125,19 +125,21 @@ export function buildProgram(
     .addOption(json)
     .action((opts: { json?: boolean }) => run(() => progressCommand(getServices(), io, opts))());
 
-  const provider = new Option(
-    '--provider <kind|host>',
-    'which lab (default: the existing one, else kind when available, else host)',
+  const provider = new Option('--provider <kind>', 'which lab (kind is the only one; kept for scripts)');
+  const offline = new Option(
+    '--offline',
+    "kind on a node image built here from Go modules, on the project's own engine (no registry; Linux, root)",
   );
 
   program
     .command('up')
-    .description('create the lab cluster (kind, or the host lab built from Debian packages)')
+    .description('create the lab cluster (kind; with --offline, on a node image built here)')
     .addOption(provider)
+    .addOption(offline)
     .option('--workers <n>', 'worker nodes', (v) => Number.parseInt(v, 10), 1)
-    .action((opts: { provider?: string; workers: number }) =>
+    .action((opts: { provider?: string; offline?: boolean; workers: number }) =>
       run(async () =>
-        upCommand(await providerForCommand(parseProviderFlag(opts.provider), io.env), io, {
+        upCommand(await providerForCommand(opts, io.env), io, {
           workers: opts.workers,
         }),
       )(),
@@ -148,18 +150,30 @@ export function buildProgram(
     .description('remove the lab cluster and everything it made (build caches are kept)')
     .addOption(provider)
     .action((opts: { provider?: string }) =>
-      run(async () => downCommand(await providerForCommand(parseProviderFlag(opts.provider), io.env), io))(),
+      run(async () => downCommand(await providerForCommand(opts, io.env), io))(),
     );
 
   program
     .command('status')
-    .description('the lab: provider, nodes, apiserver health, kubeconfig path')
+    .description('the lab: engine, nodes, apiserver health, kubeconfig path')
     .addOption(provider)
     .addOption(json)
     .action((opts: { provider?: string; json?: boolean }) =>
-      run(async () =>
-        statusCommand(await providerForCommand(parseProviderFlag(opts.provider), io.env), io, opts),
-      )(),
+      run(async () => statusCommand(await providerForCommand(opts, io.env), io, opts))(),
+    );
+
+  const lab = program.command('lab').description('the offline lab build (no registry needed; Linux, root)');
+  lab
+    .command('build-image')
+    .description(
+      'build kind, Kubernetes and every component from Go modules and assemble the node image (cached; resumes where an interrupted build stopped)',
+    )
+    .option('--k8s-version <v>', 'Kubernetes version (default: labs/kind/offline/versions.env)')
+    .action((opts: { k8sVersion?: string }) =>
+      run(async () => {
+        const { buildImageCommand } = await import('./commands/lab-commands.js');
+        return buildImageCommand(io, opts.k8sVersion);
+      })(),
     );
 
   program
@@ -177,12 +191,12 @@ export function buildProgram(
   program
     .command('doctor')
     .description('check this machine can run a lab; each failing line says how to fix it')
-    .addOption(provider)
+    .addOption(offline)
     .addOption(json)
-    .action((opts: { provider?: string; json?: boolean }) =>
+    .action((opts: { offline?: boolean; json?: boolean }) =>
       run(async () => {
         const { doctorCommand } = await import('./commands/doctor-command.js');
-        return doctorCommand(io, { provider: parseProviderFlag(opts.provider), json: Boolean(opts.json) });
+        return doctorCommand(io, { offline: Boolean(opts.offline), json: Boolean(opts.json) });
       })(),
     );
 
@@ -197,7 +211,7 @@ export function buildProgram(
     .action((ref: string, argv: string[]) =>
       run(async () => {
         const stdin = process.stdin.isTTY ? undefined : await readStdin();
-        return nodeExecCommand(await providerForCommand(undefined, io.env), io, ref, argv, stdin);
+        return nodeExecCommand(await providerForCommand({}, io.env), io, ref, argv, stdin);
       })(),
     );
   node
@@ -205,7 +219,7 @@ export function buildProgram(
     .argument('<node>', 'control-plane, worker or a node name')
     .description('open an interactive shell on a node')
     .action((ref: string) =>
-      run(async () => nodeShellCommand(await providerForCommand(undefined, io.env), io, ref))(),
+      run(async () => nodeShellCommand(await providerForCommand({}, io.env), io, ref))(),
     );
   node
     .command('cp')
@@ -213,7 +227,7 @@ export function buildProgram(
     .argument('<to>', 'a local path or NODE:/path')
     .description('copy a file between this machine and a node')
     .action((from: string, to: string) =>
-      run(async () => nodeCopyCommand(await providerForCommand(undefined, io.env), io, from, to))(),
+      run(async () => nodeCopyCommand(await providerForCommand({}, io.env), io, from, to))(),
     );
 
   return program;

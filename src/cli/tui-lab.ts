@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { readLabState } from '../adapters/lab/lab-state.js';
+import { existingLab } from '../adapters/lab/registry.js';
 import { errorMessage, UserError } from '../engine/errors.js';
 import { resolveLab } from '../engine/lab-access.js';
 import type { RunTuiDeps } from '../ui/run-tui.js';
 import { resolveNode } from './commands/lab-commands.js';
-import { labCluster, makeProvider, providerForCommand } from './lab-wiring.js';
+import { providerForCommand } from './lab-wiring.js';
 import { lazyLifecycle } from './services.js';
 
 /**
@@ -16,10 +16,7 @@ export function tuiLabDeps(
   env: NodeJS.ProcessEnv = process.env,
 ): Pick<RunTuiDeps, 'labStatus' | 'nodeShell' | 'createLab' | 'clusterLab'> {
   const lifecycle = lazyLifecycle(env);
-  const provider = () => {
-    const state = readLabState(labCluster(env), env);
-    return state ? makeProvider(state.provider, env, state.engine) : undefined;
-  };
+  const provider = () => existingLab(env);
   return {
     labStatus: async () => {
       const p = provider();
@@ -31,13 +28,12 @@ export function tuiLabDeps(
         provider: s.provider,
         cluster: s.cluster,
         health: !s.exists ? 'down' : healthy ? 'healthy' : 'degraded',
-        ...(s.exists && !s.apiserverHealthy ? { detail: 'apiserver not answering' } : {}),
-        ...(notReady.length > 0 ? { detail: `not Ready: ${notReady.join(', ')}` } : {}),
+        ...labDetail(s.exists && !s.apiserverHealthy, notReady),
       };
     },
     createLab: async (onStep, signal) => {
       try {
-        const p = await providerForCommand(undefined, env);
+        const p = await providerForCommand({}, env);
         const available = await p.available();
         if (!available.ok)
           return {
@@ -66,4 +62,13 @@ export function tuiLabDeps(
       spawnSync(file, [...args], { stdio: 'inherit' });
     },
   };
+}
+
+/** The status bar's detail: both facts when both hold (one used to overwrite the other). */
+function labDetail(apiserverDown: boolean, notReady: readonly string[]): { detail?: string } {
+  const parts = [
+    ...(apiserverDown ? ['apiserver not answering'] : []),
+    ...(notReady.length > 0 ? [`not Ready: ${notReady.join(', ')}`] : []),
+  ];
+  return parts.length > 0 ? { detail: parts.join('; ') } : {};
 }

@@ -1,34 +1,54 @@
-import { engineFix } from '../adapters/lab/choose.js';
+import { engineFix, OFFLINE_FIX } from '../adapters/lab/choose.js';
 import { compareVersions, imageNeedsCgroupV2 } from '../adapters/lab/kind-images.js';
 import { KIND_INSTALL_FIX } from '../adapters/lab/kind-provider.js';
-import type { ProviderKind } from '../adapters/lab/provider.js';
 import type { EngineProbe, SystemProbes } from '../adapters/system-probes.js';
 
 /** One line of `doctor`. `fix` is set on every `fail` and `warn`. */
 export type DoctorStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 export type DoctorCheck = {
-  readonly id: 'engine' | 'kind' | 'kubectl' | 'cgroup' | 'disk' | 'memory' | 'port-6443' | 'linux' | 'root';
+  readonly id:
+    | 'engine'
+    | 'kind'
+    | 'kubectl'
+    | 'cgroup'
+    | 'disk'
+    | 'memory'
+    | 'port-6443'
+    | 'linux'
+    | 'root'
+    | 'go'
+    | 'dockerd'
+    | 'offline-build';
   readonly title: string;
   readonly status: DoctorStatus;
   readonly detail: string;
   readonly fix?: string;
 };
 
+/**
+ * Which lab the report is for: `kind` with the learner's Docker or Podman, or `offline`, kind on
+ * a node image built here from Go modules and run on the project's own engine.
+ */
+export type DoctorMode = 'kind' | 'offline';
+
 /** JSON-able (`doctor --json`). `ok` is false when any check failed; warnings do not fail. */
 export type DoctorReport = {
   readonly ok: boolean;
-  readonly provider: ProviderKind;
+  readonly provider: 'kind';
+  readonly mode: DoctorMode;
   readonly checks: readonly DoctorCheck[];
 };
 
 export type DoctorInput = {
-  /** The lab to check for; kind unless the host lab was requested or chosen. */
-  readonly provider?: ProviderKind;
-  /** The kind node image's Kubernetes version (labs/kind/images.yaml default or --k8s-version). */
+  /** The lab to check for; `kind` (the learner's engine) unless the offline lab was asked for or chosen. */
+  readonly mode?: DoctorMode;
+  /** The node image's Kubernetes version (labs/kind/images.yaml default, or the offline pin). */
   readonly kubernetesVersion: string;
   /** The oldest kind that runs the pinned images (labs/kind/images.yaml `minKind`). */
   readonly minKind: string;
+  /** The kind release the offline build compiles (labs/kind/offline/versions.env). */
+  readonly offlineKind?: string;
   /** The lab's recorded API server URL, if a lab exists (its own port is not a clash). */
   readonly labServer?: string;
   readonly probes: SystemProbes;
@@ -72,11 +92,34 @@ function engineCheck(probes: EngineProbe[]): DoctorCheck {
   };
 }
 
+function kindVersionCheck(
+  kind: { installed: boolean; version?: string; detail?: string },
+  minKind: string,
+): DoctorCheck {
+  if (!kind.installed || !kind.version)
+    return {
+      id: 'kind',
+      title: 'kind',
+      status: 'fail',
+      detail: kind.installed ? `kind does not run (${kind.detail ?? 'no version'})` : 'kind is not installed',
+      fix: KIND_INSTALL_FIX,
+    };
+  if (compareVersions(kind.version, minKind) < 0)
+    return {
+      id: 'kind',
+      title: 'kind',
+      status: 'fail',
+      detail: `kind ${kind.version} is older than ${minKind}, the release that published the pinned node images`,
+      fix: KIND_INSTALL_FIX,
+    };
+  return { id: 'kind', title: 'kind', status: 'ok', detail: `kind ${kind.version}` };
+}
+
 /** Runs every check (concurrently) and decides. Pure apart from the injected probes. */
 export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
-  const provider = input.provider ?? 'kind';
+  const mode = input.mode ?? 'kind';
   const { probes } = input;
-  const [docker, podman, kind, kubectl, cgroup, disk, memory, port] = await Promise.all([
+  const [docker, podman, kind, kubectl, cgroup, disk, memory, port, go, dockerd, cache] = await Promise.all([
     probes.engine('docker'),
     probes.engine('podman'),
     probes.tool('kind'),
@@ -85,32 +128,22 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     probes.disk(),
     probes.memory(),
     probes.port(6443),
+    probes.tool('go'),
+    probes.tool('dockerd'),
+    probes.offlineCache(),
   ]);
   const checks: DoctorCheck[] = [];
+  const offlineHere = probes.platform === 'linux' && probes.isRoot;
 
-  if (provider === 'kind') {
-    checks.push(engineCheck([docker, podman]));
-    if (!kind.installed || !kind.version) {
-      checks.push({
-        id: 'kind',
-        title: 'kind',
-        status: 'fail',
-        detail: kind.installed
-          ? `kind does not run (${kind.detail ?? 'no version'})`
-          : 'kind is not installed',
-        fix: KIND_INSTALL_FIX,
-      });
-    } else if (compareVersions(kind.version, input.minKind) < 0) {
-      checks.push({
-        id: 'kind',
-        title: 'kind',
-        status: 'fail',
-        detail: `kind ${kind.version} is older than ${input.minKind}, the release that published the pinned node images`,
-        fix: KIND_INSTALL_FIX,
-      });
-    } else {
-      checks.push({ id: 'kind', title: 'kind', status: 'ok', detail: `kind ${kind.version}` });
-    }
+  if (mode === 'kind') {
+    const engine = engineCheck([docker, podman]);
+    const kindCheck = kindVersionCheck(kind, input.minKind);
+    // Without an engine or kind, a machine without a registry can still build the lab offline.
+    const offlineNote = ` ${offlineHere ? 'Or, here (Linux, root), without any registry: ' : ''}${OFFLINE_FIX}`;
+    checks.push(
+      engine.status === 'fail' ? { ...engine, fix: `${engine.fix ?? ''}${offlineNote}`.trim() } : engine,
+      kindCheck.status === 'fail' ? { ...kindCheck, fix: `${kindCheck.fix ?? ''}${offlineNote}` } : kindCheck,
+    );
   } else {
     checks.push({
       id: 'linux',
@@ -119,15 +152,66 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
       detail: `platform ${probes.platform}`,
       ...(probes.platform === 'linux'
         ? {}
-        : { fix: 'The host lab runs on Linux only; use the kind lab (Docker or Podman + kind).' }),
+        : {
+            fix: 'The offline lab builds Linux node images; use kind with Docker or Podman (docs/kind.md).',
+          }),
     });
     checks.push({
       id: 'root',
       title: 'root',
       status: probes.isRoot ? 'ok' : 'fail',
       detail: probes.isRoot ? 'running as root' : 'not running as root',
-      ...(probes.isRoot ? {} : { fix: 'Run `sudo k8s-harden-lab up --provider host`.' }),
+      ...(probes.isRoot
+        ? {}
+        : {
+            fix: 'Run `sudo k8s-harden-lab up --offline` (it installs Debian packages and runs its own engine).',
+          }),
     });
+    const goOk = go.installed && go.version !== undefined && compareVersions(go.version, '1.26.0') >= 0;
+    checks.push(
+      goOk
+        ? { id: 'go', title: 'Go', status: 'ok', detail: `go ${go.version}` }
+        : {
+            id: 'go',
+            title: 'Go',
+            status: cache.image ? 'warn' : 'fail',
+            detail: go.installed ? `go ${go.version ?? '?'} is older than 1.26` : 'go is not installed',
+            fix: 'Install Go 1.26 to /usr/local/go (https://go.dev/dl/); the first build reads Go modules from the module proxy (GOPROXY).',
+          },
+    );
+    checks.push(
+      dockerd.installed
+        ? {
+            id: 'dockerd',
+            title: 'lab engine',
+            status: 'ok',
+            detail: `dockerd ${dockerd.version ?? ''} (the lab runs its own, on its own socket)`.trim(),
+          }
+        : {
+            id: 'dockerd',
+            title: 'lab engine',
+            status: 'ok',
+            detail:
+              "dockerd not installed yet: `up --offline` installs Debian's docker.io (never started as a system service)",
+          },
+    );
+    checks.push(
+      cache.image && cache.kind
+        ? {
+            id: 'offline-build',
+            title: 'offline build',
+            status: 'ok',
+            detail: `cached: ${cache.image}, kind ${input.offlineKind ?? ''}`.trim(),
+          }
+        : {
+            id: 'offline-build',
+            title: 'offline build',
+            status: 'warn',
+            detail:
+              'not built yet: the first `up --offline` compiles kind, Kubernetes and the rest (about 30 minutes on 2 cores)',
+            fix: 'Run `sudo k8s-harden-lab lab build-image` ahead of time; it is cached in /var/cache/k8s-harden-lab.',
+          },
+    );
   }
 
   if (!kubectl.installed || !kubectl.version) {
@@ -142,9 +226,9 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     });
   } else {
     const skew = Math.abs(minorOf(kubectl.version) - minorOf(input.kubernetesVersion));
-    const lab = provider === 'kind' ? input.kubernetesVersion : 'the host lab';
+    const lab = input.kubernetesVersion;
     checks.push(
-      provider === 'kind' && skew > 1
+      mode === 'kind' && skew > 1
         ? {
             id: 'kubectl',
             title: 'kubectl',
@@ -156,7 +240,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     );
   }
 
-  if (provider === 'kind') {
+  {
     const needsV2 = imageNeedsCgroupV2(input.kubernetesVersion);
     if (cgroup === 'unknown') {
       checks.push({
@@ -232,24 +316,14 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   } else if (port === 'in-use') {
     const fix =
       "Find what listens there with `sudo ss -ltnp 'sport = :6443'` (often Docker Desktop's Kubernetes, minikube or another kubeadm cluster) and stop it.";
-    checks.push(
-      provider === 'host'
-        ? {
-            id: 'port-6443',
-            title: 'port 6443',
-            status: 'fail',
-            detail: '127.0.0.1:6443 is in use; the host lab API server needs it',
-            fix,
-          }
-        : {
-            id: 'port-6443',
-            title: 'port 6443',
-            status: 'warn',
-            detail:
-              '127.0.0.1:6443 is in use by another program (the kind lab uses a random port, so it still works)',
-            fix,
-          },
-    );
+    checks.push({
+      id: 'port-6443',
+      title: 'port 6443',
+      status: 'warn',
+      detail:
+        '127.0.0.1:6443 is in use by another program (the kind lab uses a random port, so it still works)',
+      fix,
+    });
   } else {
     checks.push({
       id: 'port-6443',
@@ -259,14 +333,16 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     });
   }
 
-  return { ok: checks.every((c) => c.status !== 'fail'), provider, checks };
+  return { ok: checks.every((c) => c.status !== 'fail'), provider: 'kind', mode, checks };
 }
 
 const MARK: Record<DoctorStatus, string> = { ok: '✓', warn: '!', fail: '✗', skip: '-' };
 
 /** Plain-text report, one line per check, the fix indented under each warning or failure. */
 export function formatDoctorReport(report: DoctorReport): string {
-  const lines = [`k8s-harden-lab doctor (${report.provider} lab)`];
+  const lines = [
+    `k8s-harden-lab doctor (${report.mode === 'offline' ? 'kind on the offline build' : 'kind'} lab)`,
+  ];
   for (const c of report.checks) {
     lines.push(`${MARK[c.status]} ${c.title}: ${c.detail}`);
     if (c.fix && (c.status === 'fail' || c.status === 'warn')) lines.push(`    fix: ${c.fix}`);

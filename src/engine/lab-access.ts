@@ -1,8 +1,7 @@
-import { DEFAULT_LAB_CLUSTER } from '../adapters/lab/container-lab.js';
-import { HostLabProvider } from '../adapters/lab/host-provider.js';
-import { KindProvider } from '../adapters/lab/kind-provider.js';
+import { labCluster } from '../adapters/lab/cluster-name.js';
 import { labKubeconfigPath, readLabState } from '../adapters/lab/lab-state.js';
 import type { LabProvider } from '../adapters/lab/provider.js';
+import { makeLab } from '../adapters/lab/registry.js';
 import { EXIT, UserError } from './errors.js';
 import { assertLabTarget } from './lab-guard.js';
 import type { ClusterAccess } from './probes/types.js';
@@ -11,32 +10,17 @@ export type ResolveLabOptions = {
   readonly cluster?: string;
   readonly env?: NodeJS.ProcessEnv;
   /** Tests inject a provider instead of building one from state.json. */
-  readonly makeProvider?: (
-    provider: 'host' | 'kind',
-    cluster: string,
-    engine?: 'docker' | 'podman',
-  ) => LabProvider;
+  readonly makeProvider?: (cluster: string, engine?: 'docker' | 'podman' | 'lab') => LabProvider;
 };
 
-function defaultProvider(
-  provider: 'host' | 'kind',
-  cluster: string,
-  env: NodeJS.ProcessEnv,
-  engine?: 'docker' | 'podman',
-): LabProvider {
-  return provider === 'host'
-    ? new HostLabProvider({ cluster, env })
-    : new KindProvider({ cluster, env, ...(engine ? { engine } : {}) });
-}
-
 /**
- * The lab the app made (`state.json` says which provider made it), checked by the lab guard: the
- * app's own kubeconfig, the lab's context, the recorded server and CA. Throws a UserError with the
- * next step when there is no lab or the guard refuses.
+ * The lab the app made (`state.json` says how it was made), checked by the lab guard: the app's
+ * own kubeconfig, the lab's context, the recorded server and CA. Throws a UserError with the next
+ * step when there is no lab or the guard refuses.
  */
 export async function resolveLab(options: ResolveLabOptions = {}): Promise<ClusterAccess> {
   const env = options.env ?? process.env;
-  const cluster = options.cluster ?? env.K8S_HARDEN_LAB_CLUSTER ?? DEFAULT_LAB_CLUSTER;
+  const cluster = options.cluster ?? labCluster(env);
   const state = readLabState(cluster, env);
   if (!state)
     throw new UserError(
@@ -47,7 +31,7 @@ export async function resolveLab(options: ResolveLabOptions = {}): Promise<Clust
   const kubeconfigPath = labKubeconfigPath(cluster, env);
   assertLabTarget({ kubeconfigPath, cluster, env });
   const provider = options.makeProvider
-    ? options.makeProvider(state.provider, cluster, state.engine)
-    : defaultProvider(state.provider, cluster, env, state.engine);
+    ? options.makeProvider(cluster, state.engine)
+    : makeLab({ engine: state.engine ?? 'docker' }, env, cluster);
   return { provider, kubeconfigPath };
 }

@@ -144,6 +144,13 @@ export class Trainer {
       env.LAB_KUBECONFIG = access.kubeconfigPath;
       env.LAB_PROVIDER = access.provider.kind;
       env.LAB_CLUSTER = access.provider.cluster;
+      // The app's CLI inside a script (`node exec`) must reach this same lab…
+      env.K8S_HARDEN_LAB_CLUSTER = access.provider.cluster;
+      env.K8S_HARDEN_LAB_LABS_DIR = path.dirname(path.dirname(access.kubeconfigPath));
+      // …and `kubectl` in a script is the one that matches the lab's version, when the lab has one.
+      const kubectl = access.provider.kubectlPath();
+      if (path.isAbsolute(kubectl))
+        env.PATH = `${path.dirname(kubectl)}${path.delimiter}${process.env.PATH ?? ''}`;
     } else {
       env.HOME = ws;
       env.KUBECONFIG = path.join(ws, '.kube', 'config');

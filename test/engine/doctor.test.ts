@@ -70,25 +70,63 @@ describe('runDoctor', () => {
     expect((await statusOf(input({ platform: 'darwin', cgroup: 'unknown' }))).cgroup).toBe('skip');
   });
 
-  it('reports a 6443 clash: a warning for kind, a failure for the host lab, fine when it is the lab’s own', async () => {
-    expect((await statusOf(input({ port6443: 'in-use' })))['port-6443']).toBe('warn');
-    const host = await runDoctor(input({ port6443: 'in-use', isRoot: true }, { provider: 'host' }));
-    expect(host.ok).toBe(false);
-    expect(host.checks.find((c) => c.id === 'port-6443')?.fix).toContain('ss -ltnp');
+  it('reports a 6443 clash as a warning (kind uses a random port), fine when it is the lab’s own', async () => {
+    const r = await runDoctor(input({ port6443: 'in-use' }));
+    expect(r.ok).toBe(true);
+    expect(r.checks.find((c) => c.id === 'port-6443')).toMatchObject({ status: 'warn' });
+    expect(r.checks.find((c) => c.id === 'port-6443')?.fix).toContain('ss -ltnp');
     expect(
-      (
-        await statusOf(
-          input({ port6443: 'in-use' }, { provider: 'host', labServer: 'https://127.0.0.1:6443' }),
-        )
-      )['port-6443'],
+      (await statusOf(input({ port6443: 'in-use' }, { labServer: 'https://127.0.0.1:6443' })))['port-6443'],
     ).toBe('ok');
   });
 
-  it('checks Linux and root instead of kind for the host lab', async () => {
-    const r = await runDoctor(input({ platform: 'linux', isRoot: false }, { provider: 'host' }));
-    expect(r.checks.map((c) => c.id)).toEqual(['linux', 'root', 'kubectl', 'disk', 'memory', 'port-6443']);
+  it('points a machine without Docker or kind at the offline build', async () => {
+    const r = await runDoctor(
+      input({ isRoot: true, docker: { installed: false, reachable: false }, kind: { installed: false } }),
+    );
+    expect(r.ok).toBe(false);
+    expect(r.checks.find((c) => c.id === 'engine')?.fix).toContain(
+      'Or, here (Linux, root), without any registry:',
+    );
+    expect(r.checks.find((c) => c.id === 'kind')?.fix).toContain('sudo k8s-harden-lab up --offline');
+  });
+
+  it('checks Linux, root, Go, the engine and the cache for the offline lab', async () => {
+    const r = await runDoctor(input({ platform: 'linux', isRoot: false }, { mode: 'offline' }));
+    expect(r.mode).toBe('offline');
+    expect(r.checks.map((c) => c.id)).toEqual([
+      'linux',
+      'root',
+      'go',
+      'dockerd',
+      'offline-build',
+      'kubectl',
+      'cgroup',
+      'disk',
+      'memory',
+      'port-6443',
+    ]);
     expect(r.ok).toBe(false);
     expect(r.checks.find((c) => c.id === 'root')?.fix).toContain('sudo');
+    expect(r.checks.find((c) => c.id === 'offline-build')).toMatchObject({ status: 'warn' });
+    const old = await runDoctor(
+      input({ isRoot: true, go: { installed: true, version: '1.21.3' } }, { mode: 'offline' }),
+    );
+    expect(old.checks.find((c) => c.id === 'go')).toMatchObject({ status: 'fail' });
+    const cached = await runDoctor(
+      input(
+        {
+          isRoot: true,
+          go: { installed: false },
+          offlineCache: { kind: '/x/kind', image: 'k8s-harden-lab/kind-node:v1.34.12' },
+        },
+        { mode: 'offline' },
+      ),
+    );
+    expect(cached.ok).toBe(true);
+    expect(cached.checks.find((c) => c.id === 'offline-build')?.detail).toContain(
+      'k8s-harden-lab/kind-node:v1.34.12',
+    );
   });
 
   it('warns on kubectl version skew', async () => {

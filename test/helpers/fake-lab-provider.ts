@@ -20,7 +20,7 @@ const ok = (stdout: string): CommandResult => ({
  * `systemctl` etc.). `scripted()` answers the node batch's sections from a function instead.
  */
 export class FakeLabProvider implements LabProvider {
-  readonly kind = 'host' as const;
+  readonly kind = 'kind' as const;
   readonly cluster = 'test-lab';
   readonly calls: ExecCall[] = [];
   nodesCalls = 0;
@@ -51,7 +51,7 @@ export class FakeLabProvider implements LabProvider {
   }
   async status() {
     return {
-      provider: 'host' as const,
+      provider: 'kind' as const,
       cluster: this.cluster,
       exists: true,
       nodes: [],
@@ -59,6 +59,10 @@ export class FakeLabProvider implements LabProvider {
       kubeconfigPath: this.kubeconfigPath(),
     };
   }
+  kubectlPath(): string {
+    return 'kubectl';
+  }
+
   kubeconfigPath(): string {
     return this.options.kubeconfig ?? '/nonexistent/kubeconfig';
   }

@@ -17,7 +17,12 @@ const err = (text) => process.stderr.write(text);
 
 fs.appendFileSync(
   process.env.FAKE_LAB_RECORD,
-  `${JSON.stringify({ tool, argv, provider: process.env.KIND_EXPERIMENTAL_PROVIDER ?? null })}\n`,
+  `${JSON.stringify({
+    tool,
+    argv,
+    provider: process.env.KIND_EXPERIMENTAL_PROVIDER ?? null,
+    dockerHost: process.env.DOCKER_HOST ?? null,
+  })}\n`,
 );
 
 const clustersDir = path.join(stateDir, 'clusters');

@@ -5,7 +5,7 @@ import { vi } from 'vitest';
 
 const TOOL = path.join(import.meta.dirname, 'fake-lab-tool.mjs');
 
-export type Recorded = { tool: string; argv: string[]; provider: string | null };
+export type Recorded = { tool: string; argv: string[]; provider: string | null; dockerHost: string | null };
 
 export type FakeLab = {
   /** Temporary root: bin/, state/, home/ (K8S_HARDEN_LAB_HOME). */
@@ -47,6 +47,7 @@ export function installFakeLabTools(
   vi.stubEnv('FAKE_LAB_RECORD', record);
   vi.stubEnv('K8S_HARDEN_LAB_HOME', home);
   vi.stubEnv('KIND_EXPERIMENTAL_PROVIDER', undefined);
+  vi.stubEnv('DOCKER_HOST', undefined);
   const records = (): Recorded[] =>
     fs
       .readFileSync(record, 'utf8')

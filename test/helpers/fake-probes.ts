@@ -1,4 +1,10 @@
-import type { EngineName, EngineProbe, SystemProbes, ToolProbe } from '../../src/adapters/system-probes.js';
+import type {
+  EngineName,
+  EngineProbe,
+  OfflineCacheProbe,
+  SystemProbes,
+  ToolProbe,
+} from '../../src/adapters/system-probes.js';
 
 const GiB = 1024 ** 3;
 
@@ -13,6 +19,9 @@ export type ProbeOverrides = {
   diskFreeGiB?: number | undefined;
   memAvailableGiB?: number;
   port6443?: 'free' | 'in-use' | 'unknown';
+  go?: ToolProbe;
+  dockerd?: ToolProbe;
+  offlineCache?: OfflineCacheProbe;
 };
 
 /** A healthy Linux laptop with Docker and kind, changed by `o`. Records which probes ran. */
@@ -36,8 +45,11 @@ export function fakeProbes(o: ProbeOverrides = {}): SystemProbes & { calls: stri
     tool: async (name) => {
       calls.push(`tool:${name}`);
       if (name === 'kind') return o.kind ?? { installed: true, version: 'v0.33.0' };
+      if (name === 'go') return o.go ?? { installed: true, version: '1.26.8' };
+      if (name === 'dockerd') return o.dockerd ?? { installed: true, version: '20.10.24' };
       return o.kubectl ?? { installed: true, version: 'v1.34.2' };
     },
+    offlineCache: async () => o.offlineCache ?? {},
     cgroup: async () => o.cgroup ?? 'v2',
     disk: async () =>
       'diskFreeGiB' in o && o.diskFreeGiB === undefined

@@ -111,10 +111,10 @@ describe('lab offer and lab screen', () => {
 
     // When it succeeds, the learner is back on the scenario and the lab line is read again
     lab.emit({ type: 'done', step: 'build Kubernetes binaries', ms: 65_000 });
-    status = { provider: 'host', cluster: 'khl', health: 'healthy' };
-    lab.finish({ ok: true, changed: true, message: 'the host lab khl is up (1 control plane, 1 worker)' });
-    const back = await waitFor(app.lastFrame, (f) => f.includes('lab: host khl (healthy)'));
-    expect(back).toContain('Lab ready: the host lab khl is up');
+    status = { provider: 'kind', cluster: 'khl', health: 'healthy' };
+    lab.finish({ ok: true, changed: true, message: 'the kind lab khl is up (1 control plane, 1 worker)' });
+    const back = await waitFor(app.lastFrame, (f) => f.includes('lab: kind khl (healthy)'));
+    expect(back).toContain('Lab ready: the kind lab khl is up');
     expect(back).not.toContain(OFFER);
     expect(labStatus.mock.calls.length).toBeGreaterThanOrEqual(2);
   });

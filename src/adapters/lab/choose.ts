@@ -1,24 +1,29 @@
 import type { EngineName, EngineProbe, SystemProbes, ToolProbe } from '../system-probes.js';
 import { KIND_INSTALL_FIX } from './kind-provider.js';
-import type { ProviderKind } from './provider.js';
 
 /** What the chooser needs to know about the machine (a subset of SystemProbes, injectable in tests). */
 export type ChooseProbes = Pick<SystemProbes, 'platform' | 'isRoot' | 'engine' | 'tool'>;
 
 export type ProviderChoice =
-  | { readonly ok: true; readonly provider: 'kind'; readonly engine: EngineName; readonly reason: string }
-  | { readonly ok: true; readonly provider: 'host'; readonly reason: string }
+  | {
+      readonly ok: true;
+      readonly provider: 'kind';
+      readonly engine: EngineName | 'lab';
+      readonly reason: string;
+    }
   | { readonly ok: false; readonly reason: string; readonly fix: string };
 
 export type ChooseRequest = {
-  /** `--provider kind|host`; else `K8S_HARDEN_LAB_PROVIDER`; else automatic. */
-  readonly requested?: ProviderKind;
+  /** `K8S_HARDEN_LAB_OFFLINE=1` asks for the offline lab; otherwise automatic. */
   readonly env?: NodeJS.ProcessEnv;
   readonly probes: ChooseProbes;
 };
 
 export const ENGINE_INSTALL_FIX =
   'Install Docker ≥ 20.10 (https://docs.docker.com/engine/install/; Docker Desktop on macOS and Windows) and start it, or Podman ≥ 3.0 (https://podman.io/docs/installation).';
+
+export const OFFLINE_FIX =
+  'Without a registry: on Linux as root, `sudo k8s-harden-lab up --offline` builds kind, Kubernetes and a node image from Go modules and runs them on its own engine (docs/offline-lab.md).';
 
 export function engineFix(probe: EngineProbe): string {
   if (!probe.installed) return ENGINE_INSTALL_FIX;
@@ -28,41 +33,28 @@ export function engineFix(probe: EngineProbe): string {
   return 'Start the Docker daemon (`sudo systemctl start docker`, or open Docker Desktop) and make sure your user may use it (`sudo usermod -aG docker $USER`, then log in again).';
 }
 
-function parseRequested(value: string | undefined): ProviderKind | undefined | 'invalid' {
-  if (value === undefined || value === '') return undefined;
-  return value === 'kind' || value === 'host' ? value : 'invalid';
-}
-
 /**
- * Picks the lab: kind when Docker or Podman answers and kind is installed; else the host lab on
- * Linux as root; else says exactly what to install. `requested` (or K8S_HARDEN_LAB_PROVIDER)
- * forces one and explains what is missing for it. `KIND_EXPERIMENTAL_PROVIDER=podman` prefers Podman.
+ * Picks the lab: kind with the learner's Docker or Podman when one answers and kind is installed;
+ * else, on Linux as root, kind on the offline build (the project's own engine and a node image
+ * made here); else says exactly what to install. `K8S_HARDEN_LAB_OFFLINE=1` insists on the
+ * offline lab. `KIND_EXPERIMENTAL_PROVIDER=podman` prefers Podman.
  */
 export async function chooseProvider(request: ChooseRequest): Promise<ProviderChoice> {
   const env = request.env ?? process.env;
   const { probes } = request;
-  const requested = request.requested ?? parseRequested(env.K8S_HARDEN_LAB_PROVIDER);
-  if (requested === 'invalid') {
-    return {
-      ok: false,
-      reason: `K8S_HARDEN_LAB_PROVIDER=${env.K8S_HARDEN_LAB_PROVIDER} is not a lab`,
-      fix: 'Set it to `kind` or `host`, or unset it.',
-    };
-  }
-
-  const hostOk = probes.platform === 'linux' && probes.isRoot;
-  const hostWhyNot =
+  const offlineOk = probes.platform === 'linux' && probes.isRoot;
+  const offlineWhyNot =
     probes.platform !== 'linux'
-      ? `the host lab needs Linux (this is ${probes.platform})`
-      : 'the host lab needs root (run with sudo)';
+      ? `the offline lab needs Linux (this is ${probes.platform})`
+      : 'the offline lab needs root (run with sudo)';
 
-  if (requested === 'host') {
-    return hostOk
-      ? { ok: true, provider: 'host', reason: 'requested: host lab (kubeadm on this machine)' }
+  if (env.K8S_HARDEN_LAB_OFFLINE === '1' || env.K8S_HARDEN_LAB_OFFLINE === 'true') {
+    return offlineOk
+      ? { ok: true, provider: 'kind', engine: 'lab', reason: 'requested: kind on the offline build' }
       : {
           ok: false,
-          reason: hostWhyNot,
-          fix: 'Run `sudo k8s-harden-lab up --provider host` on Linux, or use `--provider kind`.',
+          reason: offlineWhyNot,
+          fix: 'Unset K8S_HARDEN_LAB_OFFLINE and use kind with Docker or Podman.',
         };
   }
 
@@ -83,10 +75,9 @@ export async function chooseProvider(request: ChooseRequest): Promise<ProviderCh
       ok: true,
       provider: 'kind',
       engine: engine.engine,
-      reason:
-        `${requested ? 'requested' : 'found'}: kind ${kind.version ?? ''} with ${engine.engine} ${engine.version ?? ''}`
-          .replace(/\s+/g, ' ')
-          .trim(),
+      reason: `found: kind ${kind.version ?? ''} with ${engine.engine} ${engine.version ?? ''}`
+        .replace(/\s+/g, ' ')
+        .trim(),
     };
   }
 
@@ -103,20 +94,17 @@ export async function chooseProvider(request: ChooseRequest): Promise<ProviderCh
     missing.push(kind.installed ? `kind does not run (${kind.detail})` : 'kind is not installed');
     fixes.push(KIND_INSTALL_FIX);
   }
-
-  if (requested === 'kind') {
-    return { ok: false, reason: `the kind lab cannot run: ${missing.join('; ')}`, fix: fixes.join(' ') };
-  }
-  if (hostOk) {
+  if (offlineOk) {
     return {
       ok: true,
-      provider: 'host',
-      reason: `host lab (kubeadm on this machine), because ${missing.join(' and ')}`,
+      provider: 'kind',
+      engine: 'lab',
+      reason: `kind on the offline build (the project's own engine), because ${missing.join(' and ')}`,
     };
   }
   return {
     ok: false,
-    reason: `no lab can run here: ${missing.join('; ')}, and ${hostWhyNot}`,
-    fix: `${fixes.join(' ')} Then run \`k8s-harden-lab doctor\`.`,
+    reason: `no lab can run here: ${missing.join('; ')}, and ${offlineWhyNot}`,
+    fix: `${fixes.join(' ')} ${OFFLINE_FIX} Then run \`k8s-harden-lab doctor\`.`,
   };
 }

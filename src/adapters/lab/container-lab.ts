@@ -2,12 +2,9 @@ import type { CommandResult } from '../process/run.js';
 import type { ContainerNodes } from './container-nodes.js';
 import type { ExecOptions, LabNode, NodeStatus } from './provider.js';
 
-/** The lab's cluster name when none is given (kind's `--name`, the host lab's node prefix). */
-export const DEFAULT_LAB_CLUSTER = 'k8s-harden-lab';
-
 /**
- * What the kind and host labs share: nodes are containers found by kind's labels, reached through
- * the container engine (`exec`, a shell, `cp`). Each provider brings its own engine.
+ * Node access for a lab whose nodes are containers found by kind's labels, reached through the
+ * container engine (`exec`, a shell, `cp`).
  */
 export abstract class ContainerLab {
   constructor(

@@ -5,7 +5,8 @@ import { parse, stringify } from 'yaml';
 import { log } from '../log.js';
 import { labDir, labsDir } from '../paths.js';
 import { type CommandResult, runCommand } from '../process/run.js';
-import { ContainerLab, DEFAULT_LAB_CLUSTER, withReadiness } from './container-lab.js';
+import { DEFAULT_LAB_CLUSTER } from './cluster-name.js';
+import { ContainerLab, withReadiness } from './container-lab.js';
 import { type ContainerEngine, ContainerNodes, dockerEngine, podmanEngine } from './container-nodes.js';
 import { kindConfigPath, loadKindImages, resolveKindImage } from './kind-images.js';
 import {
@@ -19,6 +20,18 @@ import {
   writeLabState,
 } from './lab-state.js';
 import { allReady, describeReadiness, parseNodeStatuses } from './node-readiness.js';
+import {
+  builtKindBinary,
+  builtKubectl,
+  LAB_ENGINE_ENV,
+  labEngineRunning,
+  offlineAvailability,
+  offlineDir,
+  offlineVersions,
+  runOfflineBuild,
+  startLabEngine,
+  stopLabEngine,
+} from './offline-build.js';
 import type {
   Availability,
   CreateOptions,
@@ -29,10 +42,16 @@ import type {
   StepEvent,
 } from './provider.js';
 
+/**
+ * The container engine kind drives: the learner's Docker or Podman, or `lab`, the project's own
+ * engine with a node image built offline from Go modules (CI, rooms without a registry).
+ */
+export type KindEngine = 'docker' | 'podman' | 'lab';
+
 export type KindProviderOptions = {
   readonly cluster?: string;
   /** The container engine kind drives. Default docker. */
-  readonly engine?: 'docker' | 'podman';
+  readonly engine?: KindEngine;
   /** A key of labs/kind/images.yaml (`v1.34.11`, or a minor like `1.35`); default: the file's default. */
   readonly kubernetesVersion?: string;
   /** Where the app keeps its files (`K8S_HARDEN_LAB_HOME`). Default process.env. */
@@ -57,7 +76,7 @@ type Step = {
  */
 export class KindProvider extends ContainerLab implements LabProvider {
   readonly kind = 'kind' as const;
-  readonly engineName: 'docker' | 'podman';
+  readonly engineName: KindEngine;
   private readonly env: NodeJS.ProcessEnv;
   private readonly labs: string;
   private readonly readyTimeoutMs: number;
@@ -67,7 +86,12 @@ export class KindProvider extends ContainerLab implements LabProvider {
 
   constructor(options: KindProviderOptions = {}) {
     const engineName = options.engine ?? 'docker';
-    const engine: ContainerEngine = engineName === 'podman' ? podmanEngine() : dockerEngine();
+    const engine: ContainerEngine =
+      engineName === 'podman'
+        ? podmanEngine()
+        : engineName === 'lab'
+          ? dockerEngine([], { ...LAB_ENGINE_ENV })
+          : dockerEngine();
     super(options.cluster ?? DEFAULT_LAB_CLUSTER, new ContainerNodes(engine));
     this.engineName = engineName;
     this.env = options.env ?? process.env;
@@ -86,21 +110,43 @@ export class KindProvider extends ContainerLab implements LabProvider {
     return labContextName(this.cluster);
   }
 
-  /** Environment for `kind`: the experimental provider switch when the engine is Podman. */
+  /**
+   * Environment for `kind`: the experimental provider switch when the engine is Podman; the lab
+   * engine's socket (for kind's process only) when the engine is the project's own.
+   */
   private kindEnv(): Record<string, string> {
-    return this.engineName === 'podman' ? { KIND_EXPERIMENTAL_PROVIDER: 'podman' } : {};
+    if (this.engineName === 'podman') return { KIND_EXPERIMENTAL_PROVIDER: 'podman' };
+    if (this.engineName === 'lab') return { ...LAB_ENGINE_ENV, KIND_EXPERIMENTAL_PROVIDER: 'docker' };
+    return {};
+  }
+
+  /** kind on PATH, or for the lab engine the kind the offline build compiled from its Go module. */
+  private kindBinary(): string {
+    return this.engineName === 'lab' ? (builtKindBinary() ?? 'kind') : 'kind';
+  }
+
+  /** The kubectl that matches the lab: the one built with it offline, else the one on PATH. */
+  kubectlPath(): string {
+    return this.engineName === 'lab' ? (builtKubectl(this.labVersion()) ?? 'kubectl') : 'kubectl';
+  }
+
+  /** The Kubernetes version of an offline lab (the versions.env default unless one was given). */
+  private labVersion(): string {
+    const wanted = this.kubernetesVersion;
+    if (wanted) return wanted.startsWith('v') ? wanted : `v${wanted}`;
+    return offlineVersions(this.labs).K8S_DEFAULT_VERSION ?? 'v1.34.12';
   }
 
   private runKind(
     args: readonly string[],
     options: { timeoutMs?: number; onLine?: (line: string) => void; signal?: AbortSignal } = {},
   ) {
-    return runCommand('kind', args, { env: this.kindEnv(), ...options });
+    return runCommand(this.kindBinary(), args, { env: this.kindEnv(), ...options });
   }
 
   private kubectl(args: readonly string[], timeoutMs = 20_000): Promise<CommandResult> {
     return runCommand(
-      'kubectl',
+      this.kubectlPath(),
       ['--kubeconfig', this.kubeconfigPath(), '--context', this.context, ...args],
       {
         timeoutMs,
@@ -109,6 +155,7 @@ export class KindProvider extends ContainerLab implements LabProvider {
   }
 
   async available(): Promise<Availability> {
+    if (this.engineName === 'lab') return offlineAvailability(this.labs);
     const engine = await this.nodesAccess.run(engineVersionArgs(this.engineName), { timeoutMs: 15_000 });
     if (engine.exitCode !== 0) {
       return {
@@ -155,8 +202,25 @@ export class KindProvider extends ContainerLab implements LabProvider {
     if (!availability.ok) {
       return fail(step, onStep, `${availability.reason}. ${availability.fix}`, `${this.engineName} version`);
     }
-    const images = loadKindImages(this.labs);
-    const image = resolveKindImage(images, this.kubernetesVersion);
+    finish(step, onStep);
+
+    let image: { ok: true; version: string; image: string } | { ok: false; message: string };
+    if (this.engineName === 'lab') {
+      // Cached steps take seconds; a cold build compiles everything once per machine.
+      const built = await runOfflineBuild({
+        version: this.labVersion(),
+        logFile: path.join(dir, 'offline-build.log'),
+        onStep,
+        labs: this.labs,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      if (!built.ok) {
+        step = begin('offline build', onStep);
+        return fail(step, onStep, built.message, `bash ${offlineDir(this.labs)}/build.sh`, built.logFile);
+      }
+      image = { ok: true, version: this.labVersion(), image: built.image };
+    } else image = resolveKindImage(loadKindImages(this.labs), this.kubernetesVersion);
+    step = begin('look for an existing cluster', onStep);
     if (!image.ok) return fail(step, onStep, image.message, 'labs/kind/images.yaml');
     const exists = await this.clusterExists();
     if (exists === undefined) return fail(step, onStep, 'kind get clusters failed', 'kind get clusters');
@@ -353,6 +417,18 @@ export class KindProvider extends ContainerLab implements LabProvider {
     options: { readonly onStep?: (event: StepEvent) => void; readonly signal?: AbortSignal } = {},
   ): Promise<LifecycleResult> {
     const onStep = options.onStep ?? (() => {});
+    if (this.engineName === 'lab' && !(await labEngineRunning(this.labs))) {
+      // The project's engine is stopped: with no record of this lab there is nothing to delete;
+      // with one, the engine comes back so kind can remove the nodes it still holds.
+      if (!readLabState(this.cluster, this.env)) {
+        return { ok: true, changed: false, message: `no kind lab ${this.cluster}; nothing to delete` };
+      }
+      const start = begin('start the lab engine', onStep);
+      const started = await startLabEngine(this.labs);
+      if (!started.ok)
+        return fail(start, onStep, started.message, `bash ${offlineDir(this.labs)}/engine.sh start`);
+      finish(start, onStep);
+    }
     const step = begin(`delete kind cluster ${this.cluster}`, onStep);
     const existed = await this.clusterExists();
     const args = ['delete', 'cluster', '--name', this.cluster, '--kubeconfig', this.kubeconfigPath()];
@@ -365,6 +441,17 @@ export class KindProvider extends ContainerLab implements LabProvider {
     removeLabState(this.cluster, this.env);
     fs.rmSync(path.join(labDir(this.cluster, this.env), 'kind-config.yaml'), { force: true });
     finish(step, onStep);
+    if (this.engineName === 'lab') {
+      // The project's engine runs only while a lab needs it: the last `down` stops it.
+      const left = await this.runKind(['get', 'clusters'], { timeoutMs: 30_000 });
+      if (left.exitCode === 0 && left.stdout.trim() === '') {
+        const stop = begin('stop the lab engine', onStep);
+        const stopped = await stopLabEngine(this.labs);
+        if (!stopped.ok)
+          return fail(stop, onStep, stopped.message, `bash ${offlineDir(this.labs)}/engine.sh stop`);
+        finish(stop, onStep);
+      }
+    }
     return existed
       ? { ok: true, changed: true, message: `kind lab ${this.cluster} deleted` }
       : { ok: true, changed: false, message: `no kind lab ${this.cluster}; nothing to delete` };
@@ -372,6 +459,15 @@ export class KindProvider extends ContainerLab implements LabProvider {
 
   async status(): Promise<LabStatus> {
     const base = { provider: 'kind' as const, cluster: this.cluster, kubeconfigPath: this.kubeconfigPath() };
+    if (this.engineName === 'lab' && !(await labEngineRunning(this.labs))) {
+      return {
+        ...base,
+        exists: false,
+        nodes: [],
+        apiserverHealthy: false,
+        detail: "the lab's own engine is not running; `k8s-harden-lab up` starts it",
+      };
+    }
     const listed = await this.nodesAccess.list(this.cluster);
     if (listed.error) {
       return {

@@ -11,7 +11,7 @@ import { labDir } from '../paths.js';
  * The lab-only guard compares every target against this record. Both providers write it.
  */
 export const labStateSchema = z.object({
-  provider: z.enum(['host', 'kind']),
+  provider: z.literal('kind'),
   cluster: z.string().min(1),
   /** The context in the app's kubeconfig that reaches the lab. */
   context: z.string().min(1),
@@ -20,9 +20,9 @@ export const labStateSchema = z.object({
   /** sha256 of the cluster CA certificate (DER), hex, when the kubeconfig embeds it. */
   caFingerprint: z.string().optional(),
   createdAt: z.string().min(1),
-  /** kind only: the node image and the container engine used. */
+  /** kind only: the node image and the container engine used (`lab`: the project's own). */
   image: z.string().optional(),
-  engine: z.enum(['docker', 'podman']).optional(),
+  engine: z.enum(['docker', 'podman', 'lab']).optional(),
 });
 
 export type LabState = z.infer<typeof labStateSchema>;

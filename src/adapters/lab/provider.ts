@@ -1,7 +1,7 @@
 import type { CommandResult } from '../process/run.js';
 
-/** The lab environments the app can manage. */
-export type ProviderKind = 'host' | 'kind';
+/** The lab environments the app can manage (kind, with the learner's engine or the project's own). */
+export type ProviderKind = 'kind';
 
 export type NodeRole = 'control-plane' | 'worker';
 
@@ -64,8 +64,8 @@ export type LifecycleResult =
   | { readonly ok: false; readonly step: string; readonly message: string; readonly logFile?: string };
 
 /**
- * A lab environment: a real cluster the app owns. Both the host lab and kind implement it, so
- * scenarios never know which one they run on. Node roles and paths inside nodes are kind's.
+ * A lab environment: a real cluster the app owns. Scenarios reach it only through this port, so
+ * they never know which engine runs it. Node roles and paths inside nodes are kind's.
  */
 export interface LabProvider {
   readonly kind: ProviderKind;
@@ -79,6 +79,8 @@ export interface LabProvider {
   status(): Promise<LabStatus>;
   /** The app's own kubeconfig for this lab (never the user's ~/.kube/config). */
   kubeconfigPath(): string;
+  /** The kubectl that matches the lab's version (a path, or `kubectl` from PATH). */
+  kubectlPath(): string;
   nodes(): Promise<readonly LabNode[]>;
   /** Runs argv on a node. Resolves for every outcome, like runCommand. */
   exec(node: string, argv: readonly string[], options?: ExecOptions): Promise<CommandResult>;

@@ -177,3 +177,35 @@ export async function nodeCopyCommand(
   }
   return EXIT.ok;
 }
+
+/** `lab build-image [--k8s-version v]`: the offline build alone, with its steps printed. */
+export async function buildImageCommand(io: Io, version?: string): Promise<number> {
+  const { offlineAvailability, offlineVersions, runOfflineBuild } = await import(
+    '../../adapters/lab/offline-build.js'
+  );
+  const { logsDir } = await import('../../adapters/paths.js');
+  const available = await offlineAvailability();
+  if (!available.ok) throw new UserError(available.reason, available.fix, EXIT.lab);
+  const wanted = version ?? offlineVersions().K8S_DEFAULT_VERSION ?? 'v1.34.12';
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const r = await runOfflineBuild({
+      version: wanted.startsWith('v') ? wanted : `v${wanted}`,
+      logFile: `${logsDir(io.env)}/offline-build.log`,
+      onStep: stepPrinter(io),
+      signal: controller.signal,
+    });
+    if (!r.ok)
+      throw new UserError(
+        r.message,
+        `read ${r.logFile}; run the command again to resume where it stopped`,
+        EXIT.lab,
+      );
+    io.out(`node image: ${r.image}\nkind:       ${r.kind}\nbuilt in ${formatDuration(r.ms)}`);
+    return EXIT.ok;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}

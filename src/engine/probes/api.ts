@@ -155,7 +155,7 @@ export const podFileProbe: ProbeExecutor<'podFile'> = async (spec, context) => {
     pods.map(async (p) => {
       const pod = p.metadata?.name ?? '';
       const x = await runCommand(
-        'kubectl',
+        context.cluster?.provider.kubectlPath() ?? 'kubectl',
         [
           '--kubeconfig',
           kubeconfig,

@@ -158,6 +158,12 @@ export const commandProbe: ProbeExecutor<'command'> = async (spec, context) => {
       }),
     );
   }
+  // A command that asks the lab uses the kubectl that matches the lab's version, when it has one.
+  const kubectl = context.cluster?.provider.kubectlPath();
+  const labPath =
+    kubectl && path.isAbsolute(kubectl)
+      ? { PATH: `${path.dirname(kubectl)}${path.delimiter}${process.env.PATH ?? ''}` }
+      : {};
   return commandObservation(
     await runCommand('sh', ['-c', spec.run], {
       cwd: context.workspace,
@@ -165,6 +171,7 @@ export const commandProbe: ProbeExecutor<'command'> = async (spec, context) => {
         WORKSPACE: context.workspace,
         HOME: context.workspace,
         KUBECONFIG: context.cluster?.kubeconfigPath ?? path.join(context.workspace, '.kube', 'config'),
+        ...labPath,
       },
       timeoutMs,
       signal: context.signal,

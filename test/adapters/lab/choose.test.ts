@@ -29,7 +29,7 @@ describe('chooseProvider', () => {
     expect(both.calls[0]).toBe('engine:podman');
   });
 
-  it('uses the host lab on Linux as root when kind cannot run', async () => {
+  it('uses kind on the offline build on Linux as root when kind cannot run', async () => {
     const c = await chooseProvider({
       env: {},
       probes: fakeProbes({
@@ -38,7 +38,7 @@ describe('chooseProvider', () => {
         kind: { installed: false },
       }),
     });
-    expect(c).toMatchObject({ ok: true, provider: 'host' });
+    expect(c).toMatchObject({ ok: true, provider: 'kind', engine: 'lab' });
     if (c.ok) expect(c.reason).toContain('neither Docker nor Podman is installed');
   });
 
@@ -54,7 +54,7 @@ describe('chooseProvider', () => {
     expect(c.ok).toBe(false);
     if (c.ok) return;
     expect(c.reason).toBe(
-      'no lab can run here: neither Docker nor Podman is installed; kind is not installed, and the host lab needs Linux (this is darwin)',
+      'no lab can run here: neither Docker nor Podman is installed; kind is not installed, and the offline lab needs Linux (this is darwin)',
     );
     expect(c.fix).toContain('https://docs.docker.com/engine/install/');
     expect(c.fix).toContain('kind v0.33.0');
@@ -69,34 +69,15 @@ describe('chooseProvider', () => {
     if (!c.ok) expect(c.fix).toContain('sudo systemctl start docker');
   });
 
-  it('honours --provider and K8S_HARDEN_LAB_PROVIDER', async () => {
+  it('honours K8S_HARDEN_LAB_OFFLINE, even when Docker and kind are there', async () => {
     expect(
-      await chooseProvider({ requested: 'host', env: {}, probes: fakeProbes({ isRoot: true }) }),
-    ).toMatchObject({
-      provider: 'host',
-    });
-    expect(await chooseProvider({ requested: 'host', env: {}, probes: fakeProbes() })).toMatchObject({
-      ok: false,
-      reason: 'the host lab needs root (run with sudo)',
-    });
-    const noKind = await chooseProvider({
-      requested: 'kind',
-      env: {},
-      probes: fakeProbes({ isRoot: true, kind: { installed: false } }),
-    });
-    expect(noKind).toMatchObject({ ok: false, reason: 'the kind lab cannot run: kind is not installed' });
+      await chooseProvider({ env: { K8S_HARDEN_LAB_OFFLINE: '1' }, probes: fakeProbes({ isRoot: true }) }),
+    ).toMatchObject({ ok: true, engine: 'lab' });
     expect(
-      await chooseProvider({
-        env: { K8S_HARDEN_LAB_PROVIDER: 'host' },
-        probes: fakeProbes({ isRoot: true }),
-      }),
-    ).toMatchObject({
-      provider: 'host',
-    });
-    expect(
-      await chooseProvider({ env: { K8S_HARDEN_LAB_PROVIDER: 'minikube' }, probes: fakeProbes() }),
+      await chooseProvider({ env: { K8S_HARDEN_LAB_OFFLINE: '1' }, probes: fakeProbes() }),
     ).toMatchObject({
       ok: false,
+      reason: 'the offline lab needs root (run with sudo)',
     });
   });
 });

@@ -56,7 +56,7 @@ describe('KindProvider create', () => {
     expect(progress).toContain('1/2 nodes Ready (not Ready: k8s-harden-lab-worker)');
     expect(progress).toContain('2/2 nodes Ready');
     expect(progress.some((l) => l.includes('Ensuring node image'))).toBe(true);
-    expect(steps.filter((e) => e.type === 'done')).toHaveLength(4);
+    expect(steps.filter((e) => e.type === 'done')).toHaveLength(5);
   });
 
   it('marks the lab: context renamed to the cluster name and state.json written', async () => {
@@ -247,5 +247,83 @@ describe('KindProvider delete', () => {
 
   it('is not an error when there is no lab', async () => {
     expect(await provider().delete()).toMatchObject({ ok: true, changed: false });
+  });
+});
+
+describe('KindProvider on the offline build (the project’s own engine)', () => {
+  /** A labs/ folder whose offline build and engine scripts are fakes, and a fake machine cache. */
+  function offlineLabs(): { labs: string; cache: string; engineFlag: string } {
+    const labs = path.join(fake.root, 'labs');
+    const offline = path.join(labs, 'kind', 'offline');
+    fs.mkdirSync(offline, { recursive: true });
+    for (const f of ['cluster.yaml', 'images.yaml'])
+      fs.copyFileSync(path.join(labsDir(), 'kind', f), path.join(labs, 'kind', f));
+    fs.copyFileSync(
+      path.join(labsDir(), 'kind', 'offline', 'versions.env'),
+      path.join(offline, 'versions.env'),
+    );
+    const cache = path.join(fake.root, 'cache');
+    const kindDir = path.join(cache, 'offline', 'bin', 'kind-v0.33.0-test');
+    fs.mkdirSync(kindDir, { recursive: true });
+    // The built kind is the recording fake too (it records calls as `kind`).
+    fs.copyFileSync(path.join(fake.root, 'bin', 'kind'), path.join(kindDir, 'kind'));
+    fs.chmodSync(path.join(kindDir, 'kind'), 0o755);
+    const engineFlag = path.join(fake.root, 'engine-running');
+    fs.writeFileSync(
+      path.join(offline, 'build.sh'),
+      [
+        '#!/usr/bin/env bash',
+        'for s in packages components kubernetes images engine node-image; do echo "[12:00:00] step 1/6 $s" >&2; done',
+        `mkdir -p "${cache}/offline" && echo "kind ${kindDir}" > "${cache}/offline/components.txt"`,
+        `touch "${engineFlag}"`,
+        'echo "k8s-harden-lab/kind-node:$1"',
+      ].join('\n'),
+    );
+    fs.writeFileSync(
+      path.join(offline, 'engine.sh'),
+      `#!/usr/bin/env bash\ncase "$1" in status) [ -e "${engineFlag}" ];; start) touch "${engineFlag}";; stop) rm -f "${engineFlag}";; esac\n`,
+    );
+    vi.stubEnv('K8S_HARDEN_LAB_CACHE', cache);
+    return { labs, cache, engineFlag };
+  }
+
+  it('builds (or reuses) the node image, then runs the built kind against the lab engine only', async () => {
+    const { labs } = offlineLabs();
+    // The chooser would pick this on Linux as root; the test asks for it directly.
+    const p = provider({ engine: 'lab', labsDir: labs });
+    const steps: StepEvent[] = [];
+    const r = await p.create({ onStep: (e) => steps.push(e) });
+    expect(r, JSON.stringify(r)).toMatchObject({ ok: true, changed: true });
+    const kindCalls = fake.records().filter((c) => c.tool === 'kind');
+    expect(kindCalls.map((c) => c.argv.join(' '))).toEqual([
+      'get clusters',
+      `create cluster --name ${CLUSTER} --config ${path.join(labs, 'kind', 'cluster.yaml')} --kubeconfig ${kubeconfig} --image k8s-harden-lab/kind-node:v1.34.12`,
+    ]);
+    // kind (and every docker call for node access) talks to the project's engine, never the default socket.
+    for (const c of kindCalls) expect(c.dockerHost).toBe('unix:///run/k8s-harden-lab/kind-engine.sock');
+    for (const c of fake.records().filter((x) => x.tool === 'docker'))
+      expect(c.dockerHost).toBe('unix:///run/k8s-harden-lab/kind-engine.sock');
+    const started = steps.filter((e) => e.type === 'start').map((e) => e.step);
+    expect(started).toContain('build: node-image (1/6)');
+    expect(readLabState(CLUSTER)).toMatchObject({
+      engine: 'lab',
+      image: 'k8s-harden-lab/kind-node:v1.34.12',
+    });
+  });
+
+  it('stops the lab engine when the last lab on it is deleted, and says so in status', async () => {
+    const { labs, engineFlag } = offlineLabs();
+    const p = provider({ engine: 'lab', labsDir: labs });
+    expect(await p.create()).toMatchObject({ ok: true });
+    expect(fs.existsSync(engineFlag)).toBe(true);
+    const steps: StepEvent[] = [];
+    expect(await p.delete({ onStep: (e) => steps.push(e) })).toMatchObject({ ok: true, changed: true });
+    expect(steps.filter((e) => e.type === 'start').map((e) => e.step)).toContain('stop the lab engine');
+    expect(fs.existsSync(engineFlag)).toBe(false);
+    const s = await p.status();
+    expect(s).toMatchObject({ exists: false });
+    expect(s.detail).toContain("the lab's own engine is not running");
+    // With the engine stopped and no record of the lab there is nothing to delete.
+    expect(await p.delete()).toMatchObject({ ok: true, changed: false });
   });
 });

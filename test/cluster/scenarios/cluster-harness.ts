@@ -6,7 +6,7 @@
  * KHL_TEST_LAB_HOME); scenario workspaces and progress stay in the test's temporary home.
  * Without a lab the cases skip, except under CI=true where that is a failure.
  */
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../../src/adapters/process/run.js';
 import type { CheckResult } from '../../../src/domain/checks.js';
 import type { Scenario } from '../../../src/domain/scenario.js';
@@ -23,19 +23,9 @@ import {
   type ScenarioHarness,
   scenarioHarness,
 } from '../../scenarios/harness.js';
-import { defaultLabHome } from '../lab-home.js';
+import { labEnv } from '../tier.js';
 
-/** Where the lab's state lives: the app's real data folder unless the run says otherwise. */
-export function labEnv(): NodeJS.ProcessEnv {
-  let provided: string | undefined;
-  try {
-    provided = inject('labHome') || undefined;
-  } catch {
-    provided = undefined;
-  }
-  const home = provided ?? process.env.KHL_TEST_LAB_HOME ?? defaultLabHome();
-  return { ...process.env, K8S_HARDEN_LAB_HOME: home };
-}
+export { labEnv } from '../tier.js';
 
 let labPromise: Promise<ClusterAccess | string> | undefined;
 /** The lab, or why there is none. */
