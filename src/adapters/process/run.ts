@@ -31,9 +31,18 @@ export type RunOptions = {
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
+/** After SIGTERM, how long the process tree gets before SIGKILL; then how long for its pipes. */
+const KILL_GRACE_MS = 2_000;
+
 /**
  * Runs a program without a shell. Resolves for every outcome (non-zero exit, timeout, cancel,
  * missing binary) so callers branch on data and errors are mapped once, at the edge.
+ *
+ * The program runs in a process group of its own, and a timeout or cancel ends the whole group
+ * (SIGTERM, then SIGKILL), not only the direct child: a script's `go build`, `sleep` or blocked
+ * `cat` would otherwise run on and keep the pipes open, and the call would return long after its
+ * time. When the program exits, whatever it left running in its group is ended too. Programs that
+ * start a daemon on purpose give it a session of its own (`setsid`), out of reach of this.
  */
 export async function runCommand(
   file: string,
@@ -42,19 +51,52 @@ export async function runCommand(
 ): Promise<CommandResult> {
   const started = Date.now();
   const shown = options.secretArgs ? `${file} …` : [file, ...args].join(' ');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const subprocess = execa(file, [...args], {
     cwd: options.cwd,
     env: options.env as Record<string, string> | undefined,
     extendEnv: true,
     input: options.input,
     stdin: options.input === undefined ? 'ignore' : 'pipe',
-    timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    cancelSignal: options.signal,
-    forceKillAfterDelay: 2_000,
+    detached: true,
     reject: false,
     stripFinalNewline: false,
     maxBuffer: 64 * 1024 * 1024,
   });
+  const pid = subprocess.pid;
+  const killGroup = (signal: NodeJS.Signals) => {
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // the group is gone already
+    }
+  };
+  let stopped: 'timeout' | 'cancel' | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  const stop = (why: 'timeout' | 'cancel') => {
+    if (stopped) return;
+    stopped = why;
+    killGroup('SIGTERM');
+    timers.push(
+      setTimeout(() => {
+        killGroup('SIGKILL');
+        // A process outside the group (it called setsid) may still hold the pipes: stop waiting.
+        timers.push(
+          setTimeout(() => {
+            subprocess.stdout?.destroy();
+            subprocess.stderr?.destroy();
+          }, KILL_GRACE_MS),
+        );
+      }, KILL_GRACE_MS),
+    );
+  };
+  timers.push(setTimeout(() => stop('timeout'), timeoutMs));
+  const onAbort = () => stop('cancel');
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  // Leftovers in the group (a backgrounded child) would keep the pipes open after the program ends.
+  subprocess.once('exit', () => killGroup('SIGKILL'));
   if (options.onLine) {
     const onLine = options.onLine;
     const relay = (chunk: unknown) => {
@@ -64,14 +106,15 @@ export async function runCommand(
     subprocess.stderr?.on('data', relay);
   }
   const r = await subprocess;
+  for (const t of timers) clearTimeout(t);
+  options.signal?.removeEventListener('abort', onAbort);
   const notFound = (r as { code?: string }).code === 'ENOENT';
-  const cancelled = Boolean(r.isCanceled);
-  const timedOut = Boolean(r.timedOut);
+  const cancelled = stopped === 'cancel';
+  const timedOut = stopped === 'timeout';
   const exitCode = typeof r.exitCode === 'number' && !timedOut && !cancelled ? r.exitCode : -1;
   let failure = '';
   if (notFound) failure = `${file}: command not found`;
-  else if (timedOut)
-    failure = `${shown}: timed out after ${Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s`;
+  else if (timedOut) failure = `${shown}: timed out after ${Math.round(timeoutMs / 1000)} s`;
   else if (cancelled) failure = `${shown}: cancelled`;
   else if (exitCode !== 0) {
     const lastLine =
@@ -79,7 +122,7 @@ export async function runCommand(
         .trim()
         .split('\n')
         .pop() ?? '';
-    failure = `${shown}: exit ${exitCode}${lastLine ? ` (${lastLine})` : ''}`;
+    failure = `${shown}: ${r.exitCode === undefined && r.signal ? `killed by ${r.signal}` : `exit ${exitCode}`}${lastLine ? ` (${lastLine})` : ''}`;
   }
   log.debug('run', { cmd: shown, exitCode, ms: Date.now() - started, failure: failure || undefined });
   return {
