@@ -135,6 +135,10 @@ build_one() { # name
   build_recipe "$name" "$version" "$dir"
   printf '%s\n' "$version" > "$dir/version"
   mark_complete "$dir" "$((SECONDS - t))"
+  # Builds of this version by an older recipe are dead weight.
+  for old in "$BIN_CACHE/$name-$version"-*; do
+    [ "$old" = "$dir" ] || rm -rf "$old"
+  done
   log "$name $version: built in $((SECONDS - t)) s"
   RESULTS+=("$name $dir")
 }

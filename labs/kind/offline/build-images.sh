@@ -115,6 +115,10 @@ image busybox "k8s-harden-lab.local/busybox:lab" null '["sh"]' "$base"
 
 mv "$out/images.list.partial" "$out/images.list"
 rm -rf "$work"
+# Older builds of this version's images (other recipes) are dead weight.
+for old in "$OFFLINE_CACHE/images/$K"-*; do
+  [ "$old" = "$out" ] || rm -rf "$old"
+done
 mark_complete "$out" "$((SECONDS - started))"
 log "pod images for $K: $(wc -l < "$out/images.list") images in $((SECONDS - started)) s"
 echo "$out"

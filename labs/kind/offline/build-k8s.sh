@@ -70,5 +70,9 @@ got="$("$out/bin/kubeadm" version -o short)"
 [ "$got" = "$K" ] || die "kubeadm reports $got, expected $K"
 "$out/bin/kubeadm" config images list --kubernetes-version "$K" > "$out/images.txt"
 mark_complete "$out" "$((SECONDS - started))"
+# Builds of this version by an older recipe are dead weight.
+for old in "$BIN_CACHE/kubernetes-$K"-*; do
+  [ "$old" = "$out" ] || rm -rf "$old"
+done
 log "kubernetes $K: done in $((SECONDS - started)) s -> $out"
 echo "$out"

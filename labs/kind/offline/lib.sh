@@ -9,7 +9,7 @@ OFFLINE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$OFFLINE_DIR/versions.env"
 
 # Machine-wide cache, shared by every clone on the machine (CI reuses it run after run).
-LAB_CACHE="${LAB_CACHE:-/var/cache/k8s-harden-lab}"
+LAB_CACHE="${LAB_CACHE:-${K8S_HARDEN_LAB_CACHE:-/var/cache/k8s-harden-lab}}"
 OFFLINE_CACHE="$LAB_CACHE/offline"
 BIN_CACHE="$OFFLINE_CACHE/bin"
 # The lab's own container engine (Debian's dockerd): own socket, data root and state, never a
