@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the lab's other components from their Go modules, one cached output per component:
-#   build-components.sh [NAME...]     default: all; prints "NAME DIR" per component at the end
+#   build-components.sh [NAME[@VERSION]...]   default: all at their pins; prints "NAME DIR" each
 # Names: kind containerd runc crictl cni etcd coredns pause local-path kube-router kube-bench.
 # Each output is $BIN_CACHE/<name>-<version>-<recipe>/ with the binaries and `.complete`; a
 # component that did not finish is rebuilt from scratch on the next run (Go's caches keep the
@@ -79,7 +79,10 @@ build_recipe() { # name version dir
       ;;
     etcd)
       module_build "$dir" etcd "go.etcd.io/etcd/server/v3@$version" go.etcd.io/etcd/server/v3 etcd
-      module_build "$dir" etcdctl "go.etcd.io/etcd/etcdctl/v3@$version" go.etcd.io/etcd/etcdctl/v3 etcdctl
+      # etcdctl of the same release where the proxy serves it, else of the pinned one (the v3 API
+      # client is the same).
+      module_build "$dir" etcdctl "go.etcd.io/etcd/etcdctl/v3@$version" go.etcd.io/etcd/etcdctl/v3 etcdctl ||
+        module_build "$dir" etcdctl "go.etcd.io/etcd/etcdctl/v3@$ETCD_VERSION" go.etcd.io/etcd/etcdctl/v3 etcdctl
       ;;
     coredns)
       gi "$dir" 0 "" "" "github.com/coredns/coredns@$version"
@@ -119,9 +122,9 @@ recipe_of() { # name
   } | sha_of
 }
 
-build_one() { # name
-  local name="$1" version dir
-  version="$(version_of "$name")"
+build_one() { # name[@version]
+  local name="${1%@*}" version dir
+  if [[ "$1" == *@* ]]; then version="${1#*@}"; else version="$(version_of "$name")"; fi
   dir="$(component_dir "$name" "$version" "$(recipe_of "$name")")"
   if is_complete "$dir"; then
     log "$name $version: cached"

@@ -11,6 +11,26 @@ source "$(dirname "$0")/lib.sh"
 k8s_dir="$1" components="$2"
 [ -f "$k8s_dir/.complete" ] || die "no finished Kubernetes build in $k8s_dir"
 comp() { awk -v n="$1" '$1 == n { print $2 }' "$components"; }
+ref_of() { grep -E "/$1:" "$k8s_dir/images.txt" | head -n1; }
+
+# etcd and CoreDNS at exactly the releases kubeadm names (registry.k8s.io/etcd:3.6.5-0 holds etcd
+# v3.6.5), built like the other components; the pinned release stands in only when the proxy does
+# not serve that one, and says so.
+exact() { # name version-from-kubeadm
+  local dir
+  if dir="$(bash "$OFFLINE_DIR/build-components.sh" "$1@$2" | awk '{ print $2 }')" && [ -n "$dir" ]; then
+    echo "$dir"
+  else
+    log "$1 $2 (kubeadm's) cannot be built here: using $(comp "$1" | xargs basename)"
+    comp "$1"
+  fi
+}
+etcd_tag="$(ref_of etcd)"
+etcd_tag="${etcd_tag##*:}"
+coredns_tag="$(ref_of coredns)"
+coredns_tag="${coredns_tag##*:}"
+etcd_dir="$(exact etcd "v${etcd_tag%-*}")"
+coredns_dir="$(exact coredns "$coredns_tag")"
 K="$(sed -n 's#.*/kube-apiserver:##p' "$k8s_dir/images.txt")"
 [ -n "$K" ] || die "$k8s_dir/images.txt names no kube-apiserver image"
 
@@ -18,6 +38,7 @@ inputs="$(
   {
     basename "$k8s_dir"
     awk '{ print $2 }' "$components" | xargs -n1 basename
+    basename -a "$etcd_dir" "$coredns_dir"
     cat "$0" "$OFFLINE_DIR/mkoci.sh" "$OFFLINE_DIR/images/iptables-wrapper.sh"
   } | sha_of
 )"
@@ -73,8 +94,6 @@ image() { # name ref entrypoint cmd layer...
   printf '%s %s\n' "$ref" "$name.tar" >> "$out/images.list.partial"
 }
 
-ref_of() { grep -E "/$1:" "$k8s_dir/images.txt" | head -n1; }
-
 # --- Kubernetes ------------------------------------------------------------------------------
 for c in kube-apiserver kube-controller-manager kube-scheduler; do
   l="$work/layer-$c"
@@ -86,12 +105,12 @@ one_binary_layer "$l" "$k8s_dir/bin/kube-proxy" /usr/local/bin/kube-proxy
 image kube-proxy "$(ref_of kube-proxy)" '["/usr/local/bin/kube-proxy"]' null "$base" "$l"
 
 l="$work/layer-etcd"
-one_binary_layer "$l" "$(comp etcd)/etcd" /usr/local/bin/etcd
-one_binary_layer "$l" "$(comp etcd)/etcdctl" /usr/local/bin/etcdctl
+one_binary_layer "$l" "$etcd_dir/etcd" /usr/local/bin/etcd
+one_binary_layer "$l" "$etcd_dir/etcdctl" /usr/local/bin/etcdctl
 image etcd "$(ref_of etcd)" '["/usr/local/bin/etcd"]' null "$base" "$l"
 
 l="$work/layer-coredns"
-one_binary_layer "$l" "$(comp coredns)/coredns" /coredns
+one_binary_layer "$l" "$coredns_dir/coredns" /coredns
 image coredns "$(ref_of coredns)" '["/coredns"]' null "$base" "$l"
 
 l="$work/layer-pause"
