@@ -42,3 +42,48 @@ export async function waitControlPlaneSettled(provider: LabProvider, controlPlan
     180_000,
   );
 }
+
+/**
+ * A file's precondition on a shared cluster: the file before it may have restarted the apiserver,
+ * and the kubelet reports the control plane's static pods Running again only a little after
+ * /readyz answers. Waits until kube-apiserver, -controller-manager, -scheduler and etcd are each
+ * Running and Ready, and the controller-manager and scheduler answer their health checks.
+ */
+export async function waitLabSettled(
+  provider: LabProvider,
+  kubeconfigPath: string,
+  timeoutMs = 240_000,
+): Promise<void> {
+  const { runCommand } = await import('../../src/adapters/process/run.js');
+  await waitFor(
+    'the control plane pods Running and Ready',
+    async () => {
+      const r = await runCommand(
+        provider.kubectlPath(),
+        [
+          '--kubeconfig',
+          kubeconfigPath,
+          '-n',
+          'kube-system',
+          'get',
+          'pods',
+          '-l',
+          'tier=control-plane',
+          '-o',
+          'jsonpath={range .items[*]}{.metadata.labels.component}={.status.phase}/{.status.conditions[?(@.type=="Ready")].status} {end}',
+        ],
+        { timeoutMs: 10_000 },
+      );
+      const seen = new Map(
+        r.stdout
+          .trim()
+          .split(' ')
+          .map((kv) => kv.split('=') as [string, string]),
+      );
+      const all = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'];
+      return all.every((c) => seen.get(c) === 'Running/True') ? true : undefined;
+    },
+    timeoutMs,
+  );
+  await waitControlPlaneSettled(provider, `${provider.cluster}-control-plane`);
+}

@@ -11,6 +11,7 @@ import { resolveLab } from '../../src/engine/lab-access.js';
 import { kubeRequest, loadKubeConfig } from '../../src/engine/probes/kube-client.js';
 import { SNAPSHOT_FILTER, WATCH_FILTER } from '../../src/engine/probes/observed-recorder.js';
 import type { ClusterAccess } from '../../src/engine/probes/types.js';
+import { waitLabSettled } from './control-plane.js';
 import { labEnv } from './scenarios/cluster-harness.js';
 
 /**
@@ -44,6 +45,7 @@ const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-cluster-probes-'));
 beforeAll(async () => {
   try {
     access = await resolveLab({ env: labEnv() });
+    await waitLabSettled(access.provider, access.kubeconfigPath);
   } catch (error) {
     why = (error as Error).message;
     if (process.env.CI === 'true') throw error;

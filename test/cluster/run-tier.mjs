@@ -1,14 +1,48 @@
 // The cluster tier: the scenario and lab files on their clusters, then — whatever they did — the
-// down step that removes the clusters this run made. Exits with the first failure's code.
+// down step that removes the clusters this run made. Prints the minutes each file and each case
+// took (the tier must stay under 45 minutes warm as scenarios are added). Exits with the first
+// failure's code.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
-const vitest = (config) =>
-  spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--config', config], {
+const results = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'khl-tier-')), 'results.json');
+const vitest = (config, extra = []) =>
+  spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--config', config, ...extra], {
     stdio: 'inherit',
   }).status ?? 1;
 
 const started = Date.now();
-const tier = vitest('vitest.cluster.config.ts');
+const tier = vitest('vitest.cluster.config.ts', [
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile=${results}`,
+]);
 const down = vitest('vitest.cluster-down.config.ts');
-process.stdout.write(`[cluster tier] wall time ${Math.round((Date.now() - started) / 60_000)} min\n`);
+const minutes = (ms) => (ms / 60_000).toFixed(1);
+
+try {
+  const report = JSON.parse(fs.readFileSync(results, 'utf8'));
+  const rows = report.testResults.map((file) => {
+    const cases = file.assertionResults.length;
+    const ms = file.assertionResults.reduce((sum, c) => sum + (c.duration ?? 0), 0);
+    return { name: path.relative(process.cwd(), file.name), cases, ms };
+  });
+  const cases = rows.reduce((n, r) => n + r.cases, 0);
+  const ms = rows.reduce((n, r) => n + r.ms, 0);
+  process.stdout.write(
+    '\n[cluster tier] file                                             cases   min  min/case\n',
+  );
+  for (const r of rows.sort((a, b) => b.ms - a.ms))
+    process.stdout.write(
+      `[cluster tier] ${r.name.padEnd(48)} ${String(r.cases).padStart(5)} ${minutes(r.ms).padStart(5)} ${r.cases ? minutes(r.ms / r.cases).padStart(9) : ''}\n`,
+    );
+  process.stdout.write(
+    `[cluster tier] ${cases} cases, ${minutes(ms)} min of test time, ${cases ? minutes(ms / cases) : '-'} min per case\n`,
+  );
+} catch {
+  // no report (the tier did not start): the vitest output above says why
+}
+process.stdout.write(`[cluster tier] wall time ${minutes(Date.now() - started)} min\n`);
 process.exit(tier !== 0 ? tier : down);

@@ -23,6 +23,7 @@ import {
   type ScenarioHarness,
   scenarioHarness,
 } from '../../scenarios/harness.js';
+import { waitLabSettled } from '../control-plane.js';
 import { labEnv } from '../tier.js';
 
 export { labEnv } from '../tier.js';
@@ -149,6 +150,7 @@ export function defineClusterSelfTest(id: string, options: ClusterSelfTest): voi
         ctx.skip(`no lab cluster: ${access}`);
         return;
       }
+      await waitLabSettled(access.provider, access.kubeconfigPath);
       const hooks = new ClusterLifecycle({ env: labEnv() });
       const { trainer, cleanup } = createTestTrainer({
         resolveLab: async () => access,
