@@ -18,7 +18,7 @@ import path from 'node:path';
 import { packageRoot, scenariosDir, workspaceDir } from '../src/adapters/paths.js';
 import { runCommand } from '../src/adapters/process/run.js';
 import { loadScenarios } from '../src/adapters/scenario-loader.js';
-import type { ProbeSpec } from '../src/domain/checks.js';
+import type { ProbeSpec } from '../src/domain/probe-spec.js';
 import type { Scenario } from '../src/domain/scenario.js';
 import { runRound } from '../src/engine/check-runner.js';
 import { resolveLab } from '../src/engine/lab-access.js';
