@@ -11,7 +11,7 @@ export const expectValueSchema = z.union([scalar, z.array(scalar)]);
 export type ExpectValue = z.infer<typeof expectValueSchema>;
 
 /** What an op needs as its `value`; checked by the schema, so `validate` reports a wrong one. */
-type ValueRule = 'none' | 'any' | 'number' | 'list' | 'regex' | 'mode';
+type ValueRule = 'none' | 'any' | 'number' | 'list' | 'text' | 'regex' | 'mode';
 
 type OpEntry = {
   /** One line for the reference: what passes. */
@@ -39,22 +39,75 @@ function asNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-function looseEqual(actual: unknown, expected: unknown): boolean {
+/** Scalars only: a list or an object is never equal to a scalar (no `String(["a","b"])` = "a,b"). */
+function scalarEqual(actual: unknown, expected: unknown): boolean {
   if (actual === expected) return true;
-  if (actual === undefined || actual === null) return false;
+  if (actual === undefined || actual === null || typeof actual === 'object') return false;
+  if (typeof expected === 'object' && expected !== null) return false;
   const an = asNumber(actual);
   const en = asNumber(expected);
   if (an !== undefined && en !== undefined) return an === en;
   return String(actual) === String(expected);
 }
 
-function includes(actual: unknown, expected: unknown): boolean {
-  if (Array.isArray(actual)) return actual.some((item) => looseEqual(item, expected));
+/**
+ * The elements of what a probe saw, for the list ops: a list is its items; a string is a comma
+ * list (`Node,RBAC` → `Node`, `RBAC`; kube-bench's valid_elements), so `has` never tests a
+ * substring; nothing is no elements; any other value is one element.
+ */
+export function elementsOf(actual: unknown): unknown[] {
+  if (Array.isArray(actual)) return actual;
+  if (actual === undefined || actual === null) return [];
   if (typeof actual === 'string')
-    return (
-      actual.split(',').some((part) => part.trim() === String(expected)) || actual.includes(String(expected))
-    );
-  return false;
+    return actual
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '');
+  return [actual];
+}
+
+const listOf = (expected: unknown): unknown[] => (Array.isArray(expected) ? expected : [expected]);
+const among = (items: readonly unknown[], value: unknown) => items.some((item) => scalarEqual(item, value));
+
+/** A list value: the same elements in any order (a comma string counts as its elements). */
+function equal(actual: unknown, expected: unknown): boolean {
+  if (!Array.isArray(expected)) return scalarEqual(actual, expected);
+  if (!Array.isArray(actual) && typeof actual !== 'string') return false;
+  const items = elementsOf(actual);
+  if (items.length !== expected.length) return false;
+  const left = [...items];
+  for (const e of expected) {
+    const i = left.findIndex((item) => scalarEqual(item, e));
+    if (i < 0) return false;
+    left.splice(i, 1);
+  }
+  return true;
+}
+
+/** `has`: every value given is an element (a list value: all of them). */
+function includesAll(actual: unknown, expected: unknown): boolean {
+  const items = elementsOf(actual);
+  const wanted = listOf(expected);
+  return wanted.length > 0 && wanted.every((w) => among(items, w));
+}
+
+/** `nothave`: no value given is an element. */
+function includesNone(actual: unknown, expected: unknown): boolean {
+  const items = elementsOf(actual);
+  return listOf(expected).every((w) => !among(items, w));
+}
+
+/** `contains`: a substring of the text (a list: of any item). The one op that looks inside a string. */
+function containsText(actual: unknown, expected: unknown): boolean {
+  const texts = Array.isArray(actual) ? actual : actual === undefined || actual === null ? [] : [actual];
+  return texts.some((t) => typeof t !== 'object' && String(t).includes(String(expected)));
+}
+
+/** `in`: the value is one of the list; a list value: it has items and every one is. */
+function oneOf(actual: unknown, expected: unknown): boolean {
+  if (!Array.isArray(expected)) return false;
+  if (!Array.isArray(actual)) return among(expected, actual);
+  return actual.length > 0 && actual.every((a) => among(expected, a));
 }
 
 function regexTest(actual: unknown, pattern: unknown): boolean {
@@ -76,15 +129,15 @@ function numeric(test: (a: number, e: number) => boolean) {
 
 export const OPS = {
   eq: {
-    doc: 'equal (numbers compare as numbers: `2048` equals `"2048"`)',
+    doc: 'equal (numbers compare as numbers: `2048` equals `"2048"`); with a list value: the same elements in any order',
     value: 'any',
-    test: looseEqual,
+    test: equal,
     words: (s, v) => `${s} is ${show(v)}`,
   },
   neq: {
     doc: 'not equal',
     value: 'any',
-    test: (a, e) => !looseEqual(a, e),
+    test: (a, e) => !equal(a, e),
     words: (s, v) => `${s} is not ${show(v)}`,
   },
   gt: {
@@ -112,16 +165,23 @@ export const OPS = {
     words: (s, v) => `${s} is at most ${String(v)}`,
   },
   has: {
-    doc: 'the list includes the value',
+    doc: 'the value is an element (a list value: each of them is); a string is read as a comma list, so `has: Node` does not pass `NodeRestriction`',
     value: 'any',
-    test: includes,
-    words: (s, v) => `${s} includes ${show(v)}`,
+    test: includesAll,
+    words: (s, v) => (Array.isArray(v) ? `${s} includes each of ${show(v)}` : `${s} includes ${show(v)}`),
   },
   nothave: {
-    doc: 'the list does not include the value',
+    doc: 'the value is not an element (a list value: none of them is); elements as for `has`',
     value: 'any',
-    test: (a, e) => !includes(a, e),
-    words: (s, v) => `${s} does not include ${show(v)}`,
+    test: includesNone,
+    words: (s, v) =>
+      Array.isArray(v) ? `${s} includes none of ${show(v)}` : `${s} does not include ${show(v)}`,
+  },
+  contains: {
+    doc: 'the text contains the value as a substring (a list: some item does)',
+    value: 'text',
+    test: containsText,
+    words: (s, v) => `${s} contains the text ${show(v)}`,
   },
   matches: {
     doc: 'matches the regular expression (a list: any item does)',
@@ -148,9 +208,9 @@ export const OPS = {
     words: (s) => `${s} is not set`,
   },
   in: {
-    doc: 'one of the values in the list',
+    doc: 'one of the values in the list (a list: it has items and every one is)',
     value: 'list',
-    test: (a, e) => Array.isArray(e) && e.some((x) => looseEqual(a, x)),
+    test: oneOf,
     words: (s, v) => `${s} is one of ${show(v)}`,
   },
   bitmask: {
@@ -200,6 +260,8 @@ function valueProblem(rule: ValueRule, op: Op, value: ExpectValue | undefined): 
       return asNumber(value) === undefined ? `op ${op} needs a number` : undefined;
     case 'list':
       return Array.isArray(value) ? undefined : `op ${op} needs a list`;
+    case 'text':
+      return Array.isArray(value) || value === '' ? `op ${op} needs a piece of text` : undefined;
     case 'regex':
       if (typeof value !== 'string') return `op ${op} needs a regular expression as a string`;
       try {

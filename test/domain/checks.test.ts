@@ -39,6 +39,10 @@ describe('evaluate', () => {
     expect(words('gte', 2048)).toBe('X is at least 2048');
     expect(words('has', 'developers')).toBe('X includes `developers`');
     expect(words('nothave', 'AlwaysAdmit')).toBe('X does not include `AlwaysAdmit`');
+    expect(words('has', ['Node', 'RBAC'])).toBe('X includes each of `Node`, `RBAC`');
+    expect(words('nothave', ['AlwaysAllow'])).toBe('X includes none of `AlwaysAllow`');
+    expect(words('contains', 'Node')).toBe('X contains the text `Node`');
+    expect(words('eq', [])).toBe('X is an empty list');
     expect(words('bitmask', '600')).toBe('X has mode 600 or stricter');
     expect(words('in', ['a', 'b'])).toBe('X is one of `a`, `b`');
     expect(words('absent')).toBe('X is not set');
@@ -88,6 +92,8 @@ describe('check schema', () => {
     expect(bad({ op: 'matches', value: '(' }).success).toBe(false);
     expect(bad({ op: 'bitmask', value: '999' }).success).toBe(false);
     expect(bad({ op: 'exists' }).success).toBe(true);
+    expect(bad({ op: 'contains', value: ['a'] }).success).toBe(false);
+    expect(bad({ op: 'gte', value: 'big' }).success).toBe(false);
   });
   it('needs all three hint levels', () => {
     const r = checkSchema.safeParse({
