@@ -62,6 +62,8 @@ function shellFor(probe: ProbeSpec, nodeExec: (ref: string) => string, kubectl: 
         : `openssl x509 -noout -subject -in ${q(probe.cert)}`;
     case 'kubeconfig':
       return `${kubectl} config view --kubeconfig ${q(probe.path)} -o jsonpath='{.current-context}'`;
+    case 'dockerd':
+      return `cat ${q(`${probe.root}/etc/docker/daemon.json`)} ${q(`${probe.root}/etc/systemd/system/docker.service.d`)}/*.conf`;
     case 'command':
       return probe.where === 'node' && probe.node ? onNode(probe.node, probe.run) : `sh -c ${q(probe.run)}`;
     case 'api':

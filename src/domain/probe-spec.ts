@@ -139,8 +139,45 @@ export const PROBES = {
       keyMatches: 'with `key`: the key belongs to the certificate',
       caExists: 'with `ca`: the CA file exists',
       verifiesWithCA: "with `ca`: the CA is named as issuer and its key verifies the certificate's signature",
+      extendedKeyUsage:
+        'extended key usages by name: `serverAuth`, `clientAuth` (a list; empty when the extension is absent)',
     },
     subject: (p, field) => `${fieldOf(field)}certificate ${p.cert}${onNode(p.node)}`,
+  }),
+  dockerd: probe({
+    schema: z
+      .object({
+        kind: z.literal('dockerd'),
+        root: filePath
+          .default('.')
+          .describe('the workspace folder that stands for `/` of the Docker host (default: the workspace)'),
+      })
+      .strict(),
+    needsCluster: false,
+    observes:
+      "what dockerd would be started with, read by the engine from the host's files: the systemd unit and its drop-ins (ExecStart flags), daemon.json, and the TLS files it names",
+    fields: {
+      execStart: 'the command line systemd would start (the last ExecStart in effect)',
+      execStartFrom: 'the unit or drop-in it comes from (a host path)',
+      execStartCount: 'how many ExecStart lines are in effect (systemd starts a service with exactly one)',
+      unitProblems: 'why systemd would not start the service as configured (a list; empty when it would)',
+      configFile: 'the daemon.json in use (`--config-file`, else /etc/docker/daemon.json)',
+      flags:
+        'the judged settings given as flags: flags.hosts, flags.tls, flags.tlsverify, flags.tlscacert, flags.tlscert, flags.tlskey',
+      config: 'the same settings as daemon.json gives them',
+      effective:
+        'the same settings in effect (a flag, else daemon.json): effective.tlsverify, effective.tlscert, …',
+      conflicts: 'settings given both as a flag and in daemon.json (a list: dockerd refuses to start)',
+      hosts: 'every listen address (flags first)',
+      tcpPorts:
+        "ports of the TCP hosts (a host without a port gets dockerd's default: 2376 with TLS, 2375 without)",
+      plaintextHosts: 'TCP hosts on the plaintext port 2375, each with where it is set (a list)',
+      tlsOn: 'tls or tlsverify is in effect',
+      tlsFileProblems: 'tlscacert, tlscert and tlskey that are unset or name no file (a list)',
+      tlsPairProblems:
+        'what is wrong with the TLS files: the key does not match the certificate, the CA did not sign it, it is not a server certificate, it is not valid now (a list; the file problems when there are any)',
+    },
+    subject: (p, field) => `${field ?? 'settings'} of dockerd${p.root === '.' ? '' : ` under ${p.root}`}`,
   }),
   command: probe({
     schema: z

@@ -1,4 +1,5 @@
 import { clusterProbes } from './cluster.js';
+import { dockerdProbe } from './dockerd.js';
 import { kubeconfigProbe } from './kubeconfig.js';
 import type { ProbeRegistry } from './types.js';
 import { commandProbe, fieldProbe, fileProbe } from './workspace.js';
@@ -11,5 +12,6 @@ export const defaultProbes: ProbeRegistry = {
   kubeconfig: kubeconfigProbe,
   x509: x509Probe,
   command: commandProbe,
+  dockerd: dockerdProbe,
   ...clusterProbes,
 };
