@@ -64,6 +64,8 @@ function shellFor(probe: ProbeSpec, nodeExec: (ref: string) => string, kubectl: 
       return `${kubectl} config view --kubeconfig ${q(probe.path)} -o jsonpath='{.current-context}'`;
     case 'dockerd':
       return `cat ${q(`${probe.root}/etc/docker/daemon.json`)} ${q(`${probe.root}/etc/systemd/system/docker.service.d`)}/*.conf`;
+    case 'shellEnv':
+      return `env -i HOME=. bash -i -c ${q(`printenv ${probe.variable}`)}`;
     case 'command':
       return probe.where === 'node' && probe.node ? onNode(probe.node, probe.run) : `sh -c ${q(probe.run)}`;
     case 'api':

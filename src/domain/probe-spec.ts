@@ -179,6 +179,37 @@ export const PROBES = {
     },
     subject: (p, field) => `${field ?? 'settings'} of dockerd${p.root === '.' ? '' : ` under ${p.root}`}`,
   }),
+  shellEnv: probe({
+    schema: z
+      .object({
+        kind: z.literal('shellEnv'),
+        variable: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+          .describe('the variable to look at: `KUBECONFIG`'),
+        login: z
+          .boolean()
+          .default(false)
+          .describe('a login shell (`bash -l -i`, as ssh gives) instead of a new terminal (`bash -i`)'),
+        timeoutSeconds: z
+          .number()
+          .positive()
+          .max(60)
+          .optional()
+          .describe('time limit for the shell to start (default 10 s)'),
+      })
+      .strict(),
+    needsCluster: false,
+    observes:
+      'what a program started from a NEW shell sees: a fresh bash with HOME = the workspace reads its startup files in its own process; the variable is read from the environment of the program it starts (so only exported variables count, as for kubectl)',
+    fields: {
+      set: 'the variable reaches a program started from the shell (exported)',
+      value: 'its value',
+      entries: 'the value split on `:`, empty parts dropped (a list)',
+      file: 'the first entry as a path: `~/…` inside HOME (the workspace), else absolute; a relative entry is taken from `/`',
+    },
+    subject: (p, field) => `${field ?? 'value'} of ${p.variable} in a new shell`,
+  }),
   command: probe({
     schema: z
       .object({

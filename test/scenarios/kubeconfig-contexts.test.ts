@@ -37,6 +37,17 @@ defineScenarioSelfTest('kubeconfig-contexts', {
   ],
   nearMisses: [
     {
+      name: 'KUBECONFIG assigned in .bashrc but not exported (kubectl started from the shell never sees it)',
+      script: `
+        kc=my-kube-config
+        kubectl config --kubeconfig $kc use-context research
+        kubectl config --kubeconfig $kc set-credentials john --token="$(cat john.token)"
+        kubectl config --kubeconfig $kc set-context john-context --cluster=kubernetes --user=john --namespace=default
+        echo 'KUBECONFIG="$HOME/my-kube-config"' >> .bashrc
+      `,
+      failing: ['bashrc-kubeconfig'],
+    },
+    {
       name: 'the file name passed as the token (--token=john.token)',
       script: `
         kc=my-kube-config

@@ -18,6 +18,8 @@ export type CommandResult = {
 export type RunOptions = {
   readonly cwd?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Start from `env` alone instead of adding it to the app's own environment. */
+  readonly cleanEnv?: boolean;
   /** Text written to the process's standard input. */
   readonly input?: string;
   /** Default 60 s. Every call has a timeout so a hung tool never hangs the app. */
@@ -25,6 +27,11 @@ export type RunOptions = {
   readonly signal?: AbortSignal;
   /** Called with each line of stdout/stderr as it arrives (for progress displays). */
   readonly onLine?: (line: string) => void;
+  /**
+   * Run in its own process group and end the whole group on timeout or cancel, so a child that
+   * keeps the output open (a `sleep` in a learner's ~/.bashrc) cannot outlive the time limit.
+   */
+  readonly processGroup?: boolean;
   /** Do not log the arguments (they may hold a token or key). */
   readonly secretArgs?: boolean;
 };
@@ -45,7 +52,7 @@ export async function runCommand(
   const subprocess = execa(file, [...args], {
     cwd: options.cwd,
     env: options.env as Record<string, string> | undefined,
-    extendEnv: true,
+    extendEnv: !options.cleanEnv,
     input: options.input,
     stdin: options.input === undefined ? 'ignore' : 'pipe',
     timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -54,7 +61,26 @@ export async function runCommand(
     reject: false,
     stripFinalNewline: false,
     maxBuffer: 64 * 1024 * 1024,
+    detached: Boolean(options.processGroup),
   });
+  let endGroup = () => {};
+  if (options.processGroup && subprocess.pid !== undefined) {
+    const pid = subprocess.pid;
+    const kill = () => {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // The group is gone already.
+      }
+    };
+    // Just after execa's own timeout, which marks the result as timed out.
+    const timer = setTimeout(kill, (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 100);
+    options.signal?.addEventListener('abort', kill, { once: true });
+    endGroup = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', kill);
+    };
+  }
   if (options.onLine) {
     const onLine = options.onLine;
     const relay = (chunk: unknown) => {
@@ -64,6 +90,7 @@ export async function runCommand(
     subprocess.stderr?.on('data', relay);
   }
   const r = await subprocess;
+  endGroup();
   const notFound = (r as { code?: string }).code === 'ENOENT';
   const cancelled = Boolean(r.isCanceled);
   const timedOut = Boolean(r.timedOut);

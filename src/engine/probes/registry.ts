@@ -1,6 +1,7 @@
 import { clusterProbes } from './cluster.js';
 import { dockerdProbe } from './dockerd.js';
 import { kubeconfigProbe } from './kubeconfig.js';
+import { shellEnvProbe } from './shell-env.js';
 import type { ProbeRegistry } from './types.js';
 import { commandProbe, fieldProbe, fileProbe } from './workspace.js';
 import { x509Probe } from './x509.js';
@@ -13,5 +14,6 @@ export const defaultProbes: ProbeRegistry = {
   x509: x509Probe,
   command: commandProbe,
   dockerd: dockerdProbe,
+  shellEnv: shellEnvProbe,
   ...clusterProbes,
 };
