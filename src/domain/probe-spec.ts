@@ -92,6 +92,11 @@ export const PROBES = {
           .min(1)
           .optional()
           .describe("a context to describe; omitted = the file's current context"),
+        credentialFile: filePath
+          .optional()
+          .describe(
+            'a workspace file holding the token (or client certificate) the context should send; `credential.matches` compares without ever showing it',
+          ),
       })
       .strict(),
     needsCluster: false,
@@ -102,6 +107,8 @@ export const PROBES = {
       clusters: 'cluster names (a list)',
       users: 'user names (a list)',
       context: `the context described: ${CONTEXT_FIELDS}`,
+      credential:
+        "what kubectl would send for that context (client-go's rules: a readable tokenFile wins over token): credential.sends (in words, never the secret), credential.matches (with `credentialFile`: exactly that token or certificate)",
     },
     subject: (p, field) => `${fieldOf(field)}${p.context ? `context ${p.context} in ` : ''}${p.path}`,
   }),
