@@ -18,7 +18,7 @@ import path from 'node:path';
 import { packageRoot, scenariosDir, workspaceDir } from '../src/adapters/paths.js';
 import { runCommand } from '../src/adapters/process/run.js';
 import { loadScenarios } from '../src/adapters/scenario-loader.js';
-import type { ProbeSpec } from '../src/domain/checks.js';
+import type { ProbeSpec } from '../src/domain/probe-spec.js';
 import type { Scenario } from '../src/domain/scenario.js';
 import { runRound } from '../src/engine/check-runner.js';
 import { resolveLab } from '../src/engine/lab-access.js';
@@ -62,6 +62,10 @@ function shellFor(probe: ProbeSpec, nodeExec: (ref: string) => string, kubectl: 
         : `openssl x509 -noout -subject -in ${q(probe.cert)}`;
     case 'kubeconfig':
       return `${kubectl} config view --kubeconfig ${q(probe.path)} -o jsonpath='{.current-context}'`;
+    case 'dockerd':
+      return `cat ${q(`${probe.root}/etc/docker/daemon.json`)} ${q(`${probe.root}/etc/systemd/system/docker.service.d`)}/*.conf`;
+    case 'shellEnv':
+      return `env -i HOME=. bash -i -c ${q(`printenv ${probe.variable}`)}`;
     case 'command':
       return probe.where === 'node' && probe.node ? onNode(probe.node, probe.run) : `sh -c ${q(probe.run)}`;
     case 'api':

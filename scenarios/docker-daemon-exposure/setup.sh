@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$WORKSPACE"
 command -v openssl >/dev/null 2>&1 || { echo "openssl is not installed" >&2; exit 1; }
 
-mkdir -p etc/docker/certs etc/systemd/system/docker.service.d lib/systemd/system root/docker-ca .khl
+mkdir -p etc/docker/certs etc/systemd/system/docker.service.d lib/systemd/system root/docker-ca
 
 # The stock unit as the Debian package ships it (abridged).
 cat > lib/systemd/system/docker.service <<'UNIT'
@@ -59,11 +59,5 @@ ext 'extendedKeyUsage=clientAuth' > root/docker-ca/client.ext
 openssl x509 -req -in root/docker-ca/client.csr -CA etc/docker/certs/ca.pem -CAkey root/docker-ca/ca-key.pem \
   -CAcreateserial -days 365 -extfile root/docker-ca/client.ext -out etc/docker/certs/cert.pem 2>/dev/null
 chmod 600 root/docker-ca/ca-key.pem etc/docker/certs/server-key.pem etc/docker/certs/key.pem
-
-# The checks read these files through a small helper of the scenario (it never contacts a daemon).
-node="${KHL_NODE:-$(command -v node)}"
-printf '#!/bin/sh\n# Used by the checks of docker-daemon-exposure. Changing it only fools yourself.\nexec %q %q "$@"\n' \
-  "$node" "$SCENARIO_DIR/dockerd-facts.mjs" > .khl/dockerd-facts
-chmod +x .khl/dockerd-facts
 
 echo "Workspace ready: it stands for / of the Docker host ($WORKSPACE)"

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkSchema } from './checks.js';
+import { needsCluster } from './probe-spec.js';
 
 /** The CKS exam's domains, used to group scenarios on the home screen. */
 export const DOMAINS = {
@@ -53,10 +54,7 @@ export const scenarioSchema = z
       if (seen.has(c.id))
         ctx.addIssue({ code: 'custom', message: `duplicate check id ${c.id}`, path: ['checks', i, 'id'] });
       seen.add(c.id);
-      const clusterProbe =
-        !['file', 'field', 'kubeconfig', 'x509', 'command'].includes(c.probe.kind) ||
-        ('node' in c.probe && c.probe.node);
-      if (s.lab === 'none' && clusterProbe)
+      if (s.lab === 'none' && needsCluster(c.probe))
         ctx.addIssue({
           code: 'custom',
           message: `probe ${c.probe.kind} needs a cluster, but lab is none`,

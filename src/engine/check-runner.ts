@@ -1,7 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { log } from '../adapters/log.js';
-import type { Check, CheckResult, Observation, ProbeSpec } from '../domain/checks.js';
+import type { Check, CheckResult, Observation } from '../domain/checks.js';
 import { defaultSubject, evaluate } from '../domain/checks.js';
+import type { ProbeSpec } from '../domain/probe-spec.js';
 import type { ClusterAccess, ProbeContext, ProbeExecutor, ProbeRegistry } from './probes/types.js';
 
 // Loaded on the first round, not at start-up: the cluster probes pull in @kubernetes/client-node,

@@ -47,6 +47,22 @@ UNIT
   ],
   nearMisses: [
     {
+      name: 'nothing fixed, but .khl/dockerd-facts (a file in the workspace) rewritten to print passing answers',
+      script: `mkdir -p .khl
+cat > .khl/dockerd-facts <<'SH'
+#!/bin/sh
+case "$1" in
+  plaintext|conflict) echo none ;;
+  tls-host) echo tcp://0.0.0.0:2376 ;;
+  tlsverify) echo on ;;
+  tls-files) echo all three exist ;;
+  tls-pair) echo a server certificate that matches its key and the CA ;;
+esac
+SH
+`,
+      failing: ['no-plaintext-tcp', 'hosts-in-one-place', 'tls-port', 'tlsverify', 'tls-files', 'tls-pair'],
+    },
+    {
       name: 'hosts moved to daemon.json but ExecStart keeps -H fd://',
       script: `${daemonJson(hostsInJson)}
 printf '[Service]\\nExecStart=\\nExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\\n' > ${DROPIN}

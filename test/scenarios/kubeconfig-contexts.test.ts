@@ -37,6 +37,30 @@ defineScenarioSelfTest('kubeconfig-contexts', {
   ],
   nearMisses: [
     {
+      name: 'the right token, but also a tokenFile that names another file (kubectl sends the file)',
+      script: `
+        kc=my-kube-config
+        kubectl config --kubeconfig $kc use-context research
+        echo not-johns-token > old.token
+        kubectl config --kubeconfig $kc set-credentials john --token="$(cat john.token)"
+        kubectl config --kubeconfig $kc set users.john.tokenFile "$WORKSPACE/old.token"
+        kubectl config --kubeconfig $kc set-context john-context --cluster=kubernetes --user=john --namespace=default
+        echo 'export KUBECONFIG="$HOME/my-kube-config"' >> .bashrc
+      `,
+      failing: ['john-token'],
+    },
+    {
+      name: 'KUBECONFIG assigned in .bashrc but not exported (kubectl started from the shell never sees it)',
+      script: `
+        kc=my-kube-config
+        kubectl config --kubeconfig $kc use-context research
+        kubectl config --kubeconfig $kc set-credentials john --token="$(cat john.token)"
+        kubectl config --kubeconfig $kc set-context john-context --cluster=kubernetes --user=john --namespace=default
+        echo 'KUBECONFIG="$HOME/my-kube-config"' >> .bashrc
+      `,
+      failing: ['bashrc-kubeconfig'],
+    },
+    {
       name: 'the file name passed as the token (--token=john.token)',
       script: `
         kc=my-kube-config

@@ -58,6 +58,15 @@ defineScenarioSelfTest('tls-ca', {
       failing: ['john-cn', 'john-group'],
     },
     {
+      name: 'john in the group developers-team (not developers)',
+      script: `${CA}
+        openssl genrsa -out john.key 2048 2>/dev/null
+        openssl req -new -key john.key -subj "/CN=john/O=developers-team" -out john.csr
+        openssl x509 -req -in john.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 -out john.crt 2>/dev/null
+      `,
+      failing: ['john-group'],
+    },
+    {
       name: 'a 1024-bit CA key',
       script: `
         openssl genrsa -out ca.key 1024 2>/dev/null

@@ -18,6 +18,8 @@ export type CommandResult = {
 export type RunOptions = {
   readonly cwd?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Start from `env` alone instead of adding it to the app's own environment. */
+  readonly cleanEnv?: boolean;
   /** Text written to the process's standard input. */
   readonly input?: string;
   /** Default 60 s. Every call has a timeout so a hung tool never hangs the app. */
@@ -55,7 +57,7 @@ export async function runCommand(
   const subprocess = execa(file, [...args], {
     cwd: options.cwd,
     env: options.env as Record<string, string> | undefined,
-    extendEnv: true,
+    extendEnv: !options.cleanEnv,
     input: options.input,
     stdin: options.input === undefined ? 'ignore' : 'pipe',
     detached: true,

@@ -1,10 +1,11 @@
 import { X509Certificate } from 'node:crypto';
-import fs from 'node:fs';
+import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { apiDown, apiWaiting, kubeRequest, labClient, loadKubeConfig } from './kube-client.js';
+import { type CredentialSource, credentialSource } from './kubeconfig.js';
 import type { ProbeContext, ProbeExecutor } from './types.js';
 import { probeError, value } from './types.js';
-import { inWorkspace } from './workspace.js';
+import { inWorkspace, readFileFacts } from './workspace.js';
 
 const SA = /^system:serviceaccount:([^:]+):([^:]+)$/;
 
@@ -32,8 +33,21 @@ function resourceAttributes(spec: Parameters<ProbeExecutor<'access'>>[0]) {
   };
 }
 
-/** Who a kubeconfig's current context authenticates as, asked of the API (not read from the file). */
-async function whoAmI(context: ProbeContext, kc: KubeConfig): Promise<{ username?: string; via?: string }> {
+/** A workspace file named by a workspace kubeconfig: read only inside the workspace; undefined when missing. */
+async function readNamed(context: ProbeContext, file: string): Promise<string | undefined> {
+  const rel = path.relative(context.workspace, file);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  const f = await readFileFacts(context, rel, undefined);
+  return f.exists ? f.content : undefined;
+}
+
+/** Who a kubeconfig's context authenticates as, asked of the API (not read from the file). */
+async function whoAmI(
+  context: ProbeContext,
+  kc: KubeConfig,
+  source: CredentialSource,
+  token: string | undefined,
+): Promise<{ username?: string; via?: string }> {
   // 1. SelfSubjectReview (Kubernetes 1.27+ beta, 1.28 GA); absent on v1.20 (404).
   for (const version of ['v1', 'v1beta1']) {
     const r = await kubeRequest(kc, `/apis/authentication.k8s.io/${version}/selfsubjectreviews`, {
@@ -47,16 +61,8 @@ async function whoAmI(context: ProbeContext, kc: KubeConfig): Promise<{ username
     }
     if (!(r.type === 'http' && r.status === 404)) break;
   }
-  const user = kc.getCurrentUser();
-  // 2. A bearer token: a TokenReview sent by the lab admin says whose token it is.
-  let token = user?.token;
-  if (!token && user && (user as { tokenFile?: string }).tokenFile) {
-    try {
-      token = fs.readFileSync((user as { tokenFile?: string }).tokenFile ?? '', 'utf8').trim();
-    } catch {
-      token = undefined;
-    }
-  }
+  // 2. A bearer token (client-go's choice: a readable tokenFile wins): a TokenReview sent by the
+  // lab admin says whose token it is.
   if (token) {
     const r = await kubeRequest(labClient(context), '/apis/authentication.k8s.io/v1/tokenreviews', {
       method: 'POST',
@@ -70,11 +76,12 @@ async function whoAmI(context: ProbeContext, kc: KubeConfig): Promise<{ username
     return {};
   }
   // 3. A client certificate the API accepted: its subject CN is the user name.
-  const pem = user?.certData
-    ? Buffer.from(user.certData, 'base64').toString('utf8')
-    : user?.certFile
-      ? fs.readFileSync(user.certFile, 'utf8')
-      : undefined;
+  const pem =
+    source.type === 'certificate'
+      ? source.pem
+      : source.type === 'certificate-file'
+        ? await readNamed(context, source.path)
+        : undefined;
   if (pem) {
     try {
       const cn = /(?:^|\n)CN=([^\n]+)/.exec(new X509Certificate(pem).subject)?.[1];
@@ -123,13 +130,37 @@ export const accessProbe: ProbeExecutor<'access'> = async (spec, context) => {
   }
   const file = inWorkspace(context, spec.kubeconfig);
   if (!file) return probeError(`${spec.kubeconfig} is outside the scenario workspace`);
-  if (!fs.existsSync(file)) return probeError(`${spec.kubeconfig} does not exist`);
+  const text = await readFileFacts(context, spec.kubeconfig, undefined).catch((error: Error) => error);
+  if (text instanceof Error) return probeError(text.message);
+  if (!text.exists) return probeError(`${spec.kubeconfig} does not exist`);
+  if (text.content === undefined) return probeError(`${spec.kubeconfig} cannot be read`);
+  let source: CredentialSource;
+  try {
+    source = credentialSource(text.content, spec.context, path.dirname(file));
+  } catch (error) {
+    return probeError(`${spec.kubeconfig} ${(error as Error).message}`);
+  }
+  // A plugin is a program the learner can name: the checks never run it (client-node would).
+  if (source.type === 'plugin')
+    return probeError(
+      `${spec.kubeconfig} authenticates with a credential plugin (${source.kind}), which the checks never run`,
+    );
   let kc: KubeConfig;
   try {
     kc = loadKubeConfig(file, spec.context);
   } catch (error) {
     return probeError(`${spec.kubeconfig} cannot be used: ${(error as Error).message.split('\n')[0]}`);
   }
+  // The token kubectl would send (client-go: a readable tokenFile wins, trimmed; read only inside
+  // the workspace), not client-node's own reading of the file.
+  const token =
+    source.type === 'token'
+      ? source.token
+      : source.type === 'token-file'
+        ? (await readNamed(context, source.path))?.trim() || source.fallback
+        : undefined;
+  const user = kc.getCurrentUser() as { token?: string } | null;
+  if (user && source.type === 'token-file') user.token = token;
   const r = await kubeRequest(kc, '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
     method: 'POST',
     body: {
@@ -172,7 +203,7 @@ export const accessProbe: ProbeExecutor<'access'> = async (spec, context) => {
     });
   }
   const s = (r.body as { status?: ReviewStatus }).status ?? {};
-  const who = await whoAmI(context, kc);
+  const who = await whoAmI(context, kc, source, token);
   return value({
     allowed: s.allowed === true,
     denied: s.denied === true,

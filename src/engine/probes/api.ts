@@ -1,5 +1,6 @@
 import { runCommand } from '../../adapters/process/run.js';
-import type { Observation, ProbeSpec } from '../../domain/checks.js';
+import type { Observation } from '../../domain/checks.js';
+import type { ProbeSpec } from '../../domain/probe-spec.js';
 import { apiDown, apiWaiting, collectionPath, kubeRequest, labClient } from './kube-client.js';
 import { resolveNode } from './nodes.js';
 import type { ProbeContext, ProbeExecutor } from './types.js';

@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import type { Observation } from '../../domain/checks.js';
-import { select } from '../../domain/checks.js';
+import { select } from '../../domain/field-path.js';
 import { apiWaiting } from './kube-client.js';
 import { kubeletWaiting } from './node.js';
 import { type NodeFile, nodeBatch } from './node-batch.js';

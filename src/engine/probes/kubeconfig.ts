@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ProbeExecutor } from './types.js';
@@ -37,7 +38,33 @@ export type KubeconfigFacts = {
   readonly clusters: readonly string[];
   readonly users: readonly string[];
   readonly context: KubeconfigContextFacts;
+  /** What kubectl would send for the context described (set by the probe; never the secret itself). */
+  readonly credential?: CredentialFacts;
 };
+
+export type CredentialFacts = {
+  /** In words, without the secret: "the token in tokenFile john.token", "no credential: …". */
+  readonly sends: string;
+  /**
+   * With the probe's `credentialFile`: kubectl would send exactly that file's token (or
+   * certificate). Undefined without one.
+   */
+  readonly matches: boolean | undefined;
+};
+
+/** Where the credential kubectl sends for a user comes from, as client-go picks it. */
+export type CredentialSource =
+  | { readonly type: 'token'; readonly token: string }
+  | {
+      readonly type: 'token-file';
+      readonly path: string;
+      readonly written: string;
+      readonly fallback?: string;
+    }
+  | { readonly type: 'certificate'; readonly pem: string }
+  | { readonly type: 'certificate-file'; readonly path: string; readonly written: string }
+  | { readonly type: 'plugin'; readonly kind: 'exec' | 'auth-provider' }
+  | { readonly type: 'other'; readonly what: string };
 
 type Named = { name?: unknown; [key: string]: unknown };
 
@@ -57,10 +84,13 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-/** The credential kind of a kubeconfig `user:` entry; a token wins over a token file, as in client-go. */
+/**
+ * The credential kind of a kubeconfig `user:` entry. A token file wins over a token, as in
+ * client-go: with both set, every request carries the file's content once it can be read.
+ */
 export function credentialOf(user: Record<string, unknown>): CredentialKind {
-  if (str(user.token)) return 'token';
   if (str(user.tokenFile)) return 'token-file';
+  if (str(user.token)) return 'token';
   if (str(user['client-certificate']) || str(user['client-certificate-data'])) return 'client-certificate';
   if (Object.keys(record(user.exec)).length > 0) return 'exec';
   if (Object.keys(record(user['auth-provider'])).length > 0) return 'auth-provider';
@@ -72,7 +102,7 @@ export function credentialOf(user: Record<string, unknown>): CredentialKind {
  * Facts about a kubeconfig's text. `dir` is the folder the file lives in (relative file
  * references resolve against it). Throws with plain words when the text is not a kubeconfig.
  */
-export function describeKubeconfig(text: string, contextName?: string, dir = '.'): KubeconfigFacts {
+function parseRoot(text: string): Record<string, unknown> {
   let doc: unknown;
   try {
     doc = parseYaml(text);
@@ -81,7 +111,129 @@ export function describeKubeconfig(text: string, contextName?: string, dir = '.'
   }
   if (doc === null || doc === undefined) doc = {};
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error('is not a kubeconfig (not a mapping)');
-  const root = doc as Record<string, unknown>;
+  return doc as Record<string, unknown>;
+}
+
+/** The `user:` entry a context names (the current one by default). */
+function userEntry(
+  root: Record<string, unknown>,
+  contextName: string | undefined,
+): Record<string, unknown> | undefined {
+  const name = contextName ?? str(root['current-context']);
+  const entry = asList(root.contexts).find((c) => c.name === name);
+  const userName = str(record(entry?.context).user);
+  const found = asList(root.users).find((u) => u.name === userName);
+  return found ? record(found.user) : undefined;
+}
+
+/**
+ * Where the credential for a context comes from (client-go's rules: a token file wins over a
+ * token once it can be read; a relative path resolves against the kubeconfig's folder `dir`).
+ */
+export function credentialSource(
+  text: string,
+  contextName: string | undefined,
+  dir: string,
+): CredentialSource {
+  const root = parseRoot(text);
+  const user = userEntry(root, contextName);
+  if (!user) return { type: 'other', what: 'no user for this context' };
+  const tokenFile = str(user.tokenFile);
+  const token = str(user.token);
+  if (tokenFile)
+    return { type: 'token-file', path: path.resolve(dir, tokenFile), written: tokenFile, fallback: token };
+  if (token) return { type: 'token', token };
+  const certData = str(user['client-certificate-data']);
+  if (certData) return { type: 'certificate', pem: Buffer.from(certData, 'base64').toString('utf8') };
+  const certFile = str(user['client-certificate']);
+  if (certFile) return { type: 'certificate-file', path: path.resolve(dir, certFile), written: certFile };
+  const kind = credentialOf(user);
+  if (kind === 'exec' || kind === 'auth-provider') return { type: 'plugin', kind };
+  return { type: 'other', what: kind === 'basic' ? 'a user name and password' : 'no credential at all' };
+}
+
+/** The certificate's DER bytes, to compare two PEM texts for the same certificate. */
+function certificateBytes(pem: string): Buffer | undefined {
+  try {
+    return new X509Certificate(pem).raw;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What kubectl would send, compared with the content of `expected` (a token file's text, or a
+ * certificate), in words that never show the secret. `read` gives a file's text (undefined when
+ * missing) or throws with why it cannot be read.
+ */
+export async function describeCredential(
+  source: CredentialSource,
+  expected: string | undefined,
+  read: (file: string) => Promise<string | undefined>,
+): Promise<CredentialFacts> {
+  const compare = (value: string, kind: 'token' | 'certificate'): boolean | undefined => {
+    if (expected === undefined) return undefined;
+    if (kind === 'token') return value === expected.trim();
+    const a = certificateBytes(value);
+    const b = certificateBytes(expected);
+    return a !== undefined && b !== undefined && a.equals(b);
+  };
+  switch (source.type) {
+    case 'token':
+      return { sends: 'the token written in the kubeconfig', matches: compare(source.token, 'token') };
+    case 'token-file': {
+      let text: string | undefined;
+      let why = '';
+      try {
+        text = await read(source.path);
+        if (text === undefined) why = 'does not exist';
+      } catch (error) {
+        why = (error as Error).message;
+      }
+      if (text !== undefined)
+        // client-go trims the file's content.
+        return { sends: `the token in tokenFile ${source.written}`, matches: compare(text.trim(), 'token') };
+      if (source.fallback)
+        return {
+          sends: `the token written in the kubeconfig (tokenFile ${source.written} ${why})`,
+          matches: compare(source.fallback, 'token'),
+        };
+      return {
+        sends: `no credential: tokenFile ${source.written} ${why}`,
+        matches: expected === undefined ? undefined : false,
+      };
+    }
+    case 'certificate':
+      return {
+        sends: 'the client certificate in the kubeconfig',
+        matches: compare(source.pem, 'certificate'),
+      };
+    case 'certificate-file': {
+      let text: string | undefined;
+      try {
+        text = await read(source.path);
+      } catch {
+        text = undefined;
+      }
+      return text === undefined
+        ? {
+            sends: `no credential: client-certificate ${source.written} cannot be read`,
+            matches: expected === undefined ? undefined : false,
+          }
+        : { sends: `the client certificate in ${source.written}`, matches: compare(text, 'certificate') };
+    }
+    case 'plugin':
+      return {
+        sends: `a credential plugin (${source.kind}), which the checks never run`,
+        matches: expected === undefined ? undefined : false,
+      };
+    case 'other':
+      return { sends: source.what, matches: expected === undefined ? undefined : false };
+  }
+}
+
+export function describeKubeconfig(text: string, contextName?: string, dir = '.'): KubeconfigFacts {
+  const root = parseRoot(text);
   const contexts = asList(root.contexts);
   const clusters = asList(root.clusters);
   const users = asList(root.users);
@@ -126,11 +278,34 @@ export const kubeconfigProbe: ProbeExecutor<'kubeconfig'> = async (spec, context
     if (!facts.exists) return probeError(`the kubeconfig ${spec.path} does not exist`);
     if (facts.content === undefined) return probeError(`the kubeconfig ${spec.path} cannot be read`);
     const target = inWorkspace(context, spec.path) ?? spec.path;
+    let described: KubeconfigFacts;
     try {
-      return value(describeKubeconfig(facts.content, spec.context, path.dirname(target)));
+      described = describeKubeconfig(facts.content, spec.context, path.dirname(target));
     } catch (error) {
       return probeError(`the kubeconfig ${spec.path} ${(error as Error).message}`);
     }
+    // Files the kubeconfig names are read only inside the workspace, like every probe's.
+    const read = async (file: string) => {
+      const rel = path.relative(context.workspace, file);
+      if (rel.startsWith('..') || path.isAbsolute(rel))
+        throw new Error('is outside the workspace (the checks read only workspace files)');
+      const f = await readFileFacts(context, rel, undefined);
+      if (f.exists && f.content === undefined) throw new Error('cannot be read');
+      return f.exists ? f.content : undefined;
+    };
+    let expected: string | undefined;
+    if (spec.credentialFile) {
+      const f = await readFileFacts(context, spec.credentialFile, undefined);
+      if (!f.exists || f.content === undefined)
+        return probeError(`${spec.credentialFile} (the credential to compare with) does not exist`);
+      expected = f.content;
+    }
+    const credential = await describeCredential(
+      credentialSource(facts.content, spec.context, path.dirname(target)),
+      expected,
+      read,
+    );
+    return value({ ...described, credential });
   } catch (error) {
     return probeError((error as Error).message);
   }

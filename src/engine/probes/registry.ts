@@ -1,5 +1,7 @@
 import { clusterProbes } from './cluster.js';
+import { dockerdProbe } from './dockerd.js';
 import { kubeconfigProbe } from './kubeconfig.js';
+import { shellEnvProbe } from './shell-env.js';
 import type { ProbeRegistry } from './types.js';
 import { commandProbe, fieldProbe, fileProbe } from './workspace.js';
 import { x509Probe } from './x509.js';
@@ -11,5 +13,7 @@ export const defaultProbes: ProbeRegistry = {
   kubeconfig: kubeconfigProbe,
   x509: x509Probe,
   command: commandProbe,
+  dockerd: dockerdProbe,
+  shellEnv: shellEnvProbe,
   ...clusterProbes,
 };

@@ -1,5 +1,6 @@
 import type { LabProvider } from '../../adapters/lab/provider.js';
-import type { Observation, ProbeKind, ProbeSpec } from '../../domain/checks.js';
+import type { Observation } from '../../domain/checks.js';
+import type { ProbeKind, ProbeSpec } from '../../domain/probe-spec.js';
 
 /** What the cluster probes can reach. Absent for scenarios that need no lab. */
 export type ClusterAccess = {

@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type CommandResult, runCommand } from '../../adapters/process/run.js';
-import { type Observation, select } from '../../domain/checks.js';
+import type { Observation } from '../../domain/checks.js';
+import { select } from '../../domain/field-path.js';
 import { resolveNode } from './nodes.js';
 import type { ProbeContext, ProbeExecutor } from './types.js';
 import { probeError, value } from './types.js';
@@ -50,25 +51,38 @@ function nameOf(table: 'passwd' | 'group', id: number): Promise<string> {
   return promise.then((m) => m.get(id) ?? String(id));
 }
 
-export async function readLocalFile(target: string): Promise<FileFacts> {
+/** Files larger than this are described but not read (a check never loads a huge file). */
+export const MAX_CONTENT_BYTES = 4 * 1024 * 1024;
+
+export async function readLocalFile(target: string, root?: string): Promise<FileFacts> {
+  let stat: Awaited<ReturnType<typeof fs.stat>>;
   try {
-    const stat = await fs.stat(target);
-    // An existing file that cannot be read (permissions) still exists; content stays undefined.
-    const content =
-      stat.isFile() && stat.size < 4 * 1024 * 1024
-        ? await fs.readFile(target, 'utf8').catch(() => undefined)
-        : undefined;
-    return {
-      exists: true,
-      mode: (stat.mode & 0o7777).toString(8).padStart(3, '0'),
-      owner: await nameOf('passwd', stat.uid),
-      group: await nameOf('group', stat.gid),
-      size: stat.size,
-      content,
-    };
+    stat = await fs.stat(target);
   } catch {
     return { exists: false };
   }
+  if (root !== undefined) {
+    // A link may point anywhere: the checks read only what really lies inside the workspace.
+    const [real, realRoot] = await Promise.all([fs.realpath(target), fs.realpath(root)]);
+    if (real !== realRoot && !real.startsWith(realRoot + path.sep))
+      throw new Error(
+        `${path.relative(root, target)} is a link to ${real}, outside the workspace; the checks read only files in the workspace`,
+      );
+  }
+  // An existing file that cannot be read (permissions) still exists; content stays undefined. Only
+  // regular files are read: a FIFO or a device would block or never end.
+  const content =
+    stat.isFile() && stat.size <= MAX_CONTENT_BYTES
+      ? await fs.readFile(target, 'utf8').catch(() => undefined)
+      : undefined;
+  return {
+    exists: true,
+    mode: (stat.mode & 0o7777).toString(8).padStart(3, '0'),
+    owner: await nameOf('passwd', stat.uid),
+    group: await nameOf('group', stat.gid),
+    size: stat.size,
+    content,
+  };
 }
 
 /** Node files are served by the cluster probes; until a lab is attached they report why they cannot run. */
@@ -86,8 +100,23 @@ export const readFileFacts: FileReader = async (context, file, node) => {
   }
   const target = inWorkspace(context, file);
   if (!target) throw new Error(`${file} is outside the scenario workspace`);
-  return readLocalFile(target);
+  return readLocalFile(target, context.workspace);
 };
+
+/** Names of the regular files (and links to them) in a workspace folder; undefined when it is not a folder. */
+export async function listWorkspaceDir(context: ProbeContext, dir: string): Promise<string[] | undefined> {
+  const target = inWorkspace(context, dir);
+  if (!target) throw new Error(`${dir} is outside the scenario workspace`);
+  try {
+    const entries = await fs.readdir(target, { withFileTypes: true });
+    return entries
+      .filter((e) => e.isFile() || e.isSymbolicLink())
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    return undefined;
+  }
+}
 
 export const fileProbe: ProbeExecutor<'file'> = async (spec, context) => {
   try {

@@ -38,6 +38,17 @@ export type CertificateFacts = {
   /** When a CA is given and both files exist: named as issuer by the CA and signed by its key. */
   readonly verifiesWithCA?: boolean;
   readonly caExists?: boolean;
+  /** Extended key usages by name (`serverAuth`, `clientAuth`; unknown ones as their OID). */
+  readonly extendedKeyUsage?: readonly string[];
+};
+
+const EKU_NAMES: Readonly<Record<string, string>> = {
+  '1.3.6.1.5.5.7.3.1': 'serverAuth',
+  '1.3.6.1.5.5.7.3.2': 'clientAuth',
+  '1.3.6.1.5.5.7.3.3': 'codeSigning',
+  '1.3.6.1.5.5.7.3.4': 'emailProtection',
+  '1.3.6.1.5.5.7.3.8': 'timeStamping',
+  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
 };
 
 /** The PEM texts a certificate observation is made from; undefined = the file does not exist. */
@@ -157,6 +168,8 @@ export function describeCertificate(input: CertificateInput): CertificateFacts {
     daysLeft: (notAfter.getTime() - now.getTime()) / DAY_MS,
     validNow: notBefore.getTime() <= now.getTime() && now.getTime() <= notAfter.getTime(),
     isCA: cert.ca,
+    // Node names the extended key usage extension `keyUsage`.
+    extendedKeyUsage: (cert.keyUsage ?? []).map((oid) => EKU_NAMES[oid] ?? oid),
     selfSigned: selfSigned(cert),
     ...keyPart,
   };

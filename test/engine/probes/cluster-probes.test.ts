@@ -302,13 +302,13 @@ describe('waiting windows', () => {
 describe('API probes against a fake apiserver', () => {
   let api: http.Server;
   let kubeconfig: string;
-  const seen: Array<{ url?: string; body: string }> = [];
+  const seen: Array<{ url?: string; body: string; authorization?: string }> = [];
   beforeAll(async () => {
     api = http.createServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        seen.push({ url: req.url, body });
+        seen.push({ url: req.url, body, authorization: req.headers.authorization });
         res.setHeader('Content-Type', 'application/json');
         if (req.url === '/api/v1/nodes/lab-worker')
           return res.end(
@@ -353,6 +353,14 @@ describe('API probes against a fake apiserver', () => {
             }),
           );
         }
+        if (req.url === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews')
+          return res.end(
+            JSON.stringify({ status: { allowed: req.headers.authorization === 'Bearer from-file' } }),
+          );
+        if (req.url === '/apis/authentication.k8s.io/v1/selfsubjectreviews')
+          return res.end(
+            JSON.stringify({ status: { userInfo: { username: `sent ${req.headers.authorization}` } } }),
+          );
         if (req.url === '/apis/authorization.k8s.io/v1/subjectaccessreviews') {
           const spec = JSON.parse(body).spec;
           return res.end(
@@ -450,5 +458,44 @@ describe('API probes against a fake apiserver', () => {
     );
     expect(none).toMatchObject({ status: 'error' });
     expect(none?.actual).toMatch(/no pods match app=none in lab/);
+  });
+
+  it('a workspace kubeconfig: the token kubectl would send (a tokenFile, trimmed), and a credential plugin is never run', async () => {
+    const server = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+    const marker = path.join(tmp, 'plugin-ran');
+    const write = (name: string, user: string) =>
+      fs.writeFileSync(
+        path.join(tmp, name),
+        `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    insecure-skip-tls-verify: true\n    server: ${server}\nusers:\n- name: u\n  user: ${user}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,
+      );
+    fs.writeFileSync(path.join(tmp, 'john.token'), 'from-file\n');
+    write('ws-token.kubeconfig', '{ token: written, tokenFile: john.token }');
+    write(
+      'ws-plugin.kubeconfig',
+      `{ exec: { apiVersion: client.authentication.k8s.io/v1, command: touch, args: [${marker}] } }`,
+    );
+    const asFile = (kubeconfigFile: string) =>
+      check(
+        {
+          kind: 'access',
+          kubeconfig: kubeconfigFile,
+          user: 'sent Bearer from-file',
+          verb: 'list',
+          resource: 'pods',
+        },
+        { op: 'eq', value: true },
+        'allowed',
+      );
+    const results = await runRound(
+      [
+        asFile('ws-token.kubeconfig'),
+        { ...asFile('ws-token.kubeconfig'), id: 'who', field: 'userMatches' },
+        asFile('ws-plugin.kubeconfig'),
+      ],
+      { workspace: tmp, cluster: { provider: new FakeLabProvider({}), kubeconfigPath: kubeconfig } },
+    );
+    expect(results.map((r) => r.status)).toEqual(['pass', 'pass', 'error']);
+    expect(results[2]?.actual).toMatch(/credential plugin \(exec\), which the checks never run/);
+    expect(fs.existsSync(marker)).toBe(false);
   });
 });

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   credentialOf,
+  credentialSource,
+  describeCredential,
   describeKubeconfig,
   type KubeconfigFacts,
   kubeconfigProbe,
@@ -94,7 +96,8 @@ describe('describeKubeconfig', () => {
 
   it.each([
     [{ token: 'x' }, 'token'],
-    [{ token: 'x', tokenFile: '/t' }, 'token'],
+    // client-go sends the file's content once it can be read, whatever `token` says.
+    [{ token: 'x', tokenFile: '/t' }, 'token-file'],
     [{ tokenFile: '/t' }, 'token-file'],
     [{ 'client-certificate': '/c', 'client-key': '/k' }, 'client-certificate'],
     [{ exec: { command: 'x' } }, 'exec'],
@@ -139,6 +142,71 @@ describe('kubeconfigProbe', () => {
     expect(broken).toMatchObject({
       type: 'error',
       message: expect.stringMatching(/broken is not valid YAML/),
+    });
+  });
+});
+
+describe('describeCredential: what kubectl would send, compared without showing it', () => {
+  const kc = (user: string) =>
+    `users:\n  - name: john\n    user: ${user}\ncontexts:\n  - name: c\n    context: { cluster: k, user: john }\ncurrent-context: c\n`;
+  const files: Record<string, string> = { '/ws/john.token': 'SECRET\n', '/ws/other.token': 'OTHER\n' };
+  const read = async (f: string) => files[f];
+  const sent = (user: string, expected: string | null = 'SECRET\n') =>
+    describeCredential(credentialSource(kc(user), undefined, '/ws'), expected ?? undefined, read);
+
+  it.each([
+    ['{ token: SECRET }', true, 'the token written in the kubeconfig'],
+    ['{ tokenFile: john.token }', true, 'the token in tokenFile john.token'],
+    ['{ token: john.token }', false, 'the token written in the kubeconfig'],
+    ['{ token: SECRET, tokenFile: other.token }', false, 'the token in tokenFile other.token'],
+    [
+      '{ token: SECRET, tokenFile: gone.token }',
+      true,
+      'the token written in the kubeconfig (tokenFile gone.token does not exist)',
+    ],
+    ['{ tokenFile: gone.token }', false, 'no credential: tokenFile gone.token does not exist'],
+    [
+      '{ exec: { command: steal-everything } }',
+      false,
+      'a credential plugin (exec), which the checks never run',
+    ],
+  ])('%s → matches %s (%s)', async (user, matches, sends) => {
+    const facts = await sent(user);
+    expect(facts).toEqual({ sends, matches });
+    expect(facts.sends).not.toContain('SECRET');
+  });
+
+  it('without a credential file nothing is compared', async () => {
+    expect((await sent('{ token: SECRET }', null)).matches).toBeUndefined();
+  });
+});
+
+describe('kubeconfigProbe credential', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-kc-cred-'));
+    fs.writeFileSync(path.join(dir, 'john.token'), 'SECRET\n');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const probe = async (user: string) => {
+    fs.writeFileSync(
+      path.join(dir, 'kc'),
+      `users:\n  - name: john\n    user: ${user}\ncontexts:\n  - name: c\n    context: { cluster: k, user: john }\ncurrent-context: c\n`,
+    );
+    const o = await kubeconfigProbe(
+      { kind: 'kubeconfig', path: 'kc', credentialFile: 'john.token' },
+      { workspace: dir, signal: new AbortController().signal, roundCache: new Map() },
+    );
+    return (o as { value: KubeconfigFacts }).value.credential;
+  };
+  it('reads a relative tokenFile next to the kubeconfig, and never a token file outside the workspace', async () => {
+    expect(await probe('{ tokenFile: john.token }')).toEqual({
+      sends: 'the token in tokenFile john.token',
+      matches: true,
+    });
+    expect(await probe('{ tokenFile: /etc/hostname }')).toEqual({
+      sends: expect.stringMatching(/^no credential: tokenFile \/etc\/hostname is outside the workspace/),
+      matches: false,
     });
   });
 });

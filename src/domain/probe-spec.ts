@@ -1,0 +1,460 @@
+import { z } from 'zod';
+
+/**
+ * Probe specs: what a check observes. The set of kinds is small and closed, like kube-bench's;
+ * each kind is one entry of PROBES with its schema (every field described), whether it needs a
+ * lab cluster, what it observes (the fields a check's `field:` can name) and the default words for
+ * what a check looks at. docs/scenario-reference.md is generated from this table.
+ */
+
+const nodeRef = z
+  .string()
+  .min(1)
+  .describe('a node: `control-plane` or `worker` (the first node of that role), or a full node name');
+const filePath = z.string().min(1);
+
+type Fields = Readonly<Record<string, string>>;
+
+type ProbeEntry<S extends z.ZodType> = {
+  readonly schema: S;
+  /** True: only on a lab. 'node': only when the spec names a `node:`. */
+  readonly needsCluster: boolean | 'node';
+  /** One line: what the probe observes. */
+  readonly observes: string;
+  /**
+   * The observation's fields, for `field:` (dotted paths below them are allowed). Absent: the
+   * observation is one value (or an object whose shape is the cluster's), so any path may be asked.
+   */
+  readonly fields?: Fields;
+  readonly subject: (spec: z.infer<S>, field: string | undefined) => string;
+};
+
+function probe<S extends z.ZodType>(entry: ProbeEntry<S>): ProbeEntry<S> {
+  return entry;
+}
+
+const fieldOf = (field: string | undefined) => (field ? `${field} of ` : '');
+const onNode = (node: string | undefined) => (node ? ` on ${node}` : '');
+
+const FILE_FIELDS: Fields = {
+  exists: 'the file exists (true/false)',
+  mode: 'permission bits in octal, as `ls` shows them without the type: `"600"`',
+  owner: 'owner user name (or uid)',
+  group: 'owner group name (or gid)',
+  size: 'size in bytes',
+  content: 'the text (files up to 4 MiB)',
+  mtime: 'last change, seconds since the epoch (node files only)',
+};
+
+const CONTEXT_FIELDS =
+  "context.name, context.exists, context.cluster, context.clusterExists, context.user, context.userExists, context.namespace (kubectl's effective one: `default` when unset), context.namespaceSet, context.server, context.credential";
+
+export const PROBES = {
+  file: probe({
+    schema: z
+      .object({
+        kind: z.literal('file'),
+        path: filePath.describe('workspace-relative path, or an absolute path on `node`'),
+        node: nodeRef.optional(),
+      })
+      .strict(),
+    needsCluster: 'node',
+    observes: 'a file: whether it exists, its mode, owner and text',
+    fields: FILE_FIELDS,
+    subject: (p, field) => `${field ?? 'file'} of ${p.path}${onNode(p.node)}`,
+  }),
+  field: probe({
+    schema: z
+      .object({
+        kind: z.literal('field'),
+        path: filePath.describe('workspace-relative path, or an absolute path on `node`'),
+        node: nodeRef.optional(),
+        format: z.enum(['yaml', 'json', 'env']).default('yaml').describe('how the file is parsed'),
+        at: z
+          .string()
+          .min(1)
+          .describe(
+            'dotted path inside the document, [n] for list items: `authentication.anonymous.enabled`',
+          ),
+      })
+      .strict(),
+    needsCluster: 'node',
+    observes: 'the value at `at` in a YAML, JSON or env (KEY=value) file; nothing when the path is not there',
+    subject: (p) => `${p.at} in ${p.path}${onNode(p.node)}`,
+  }),
+  kubeconfig: probe({
+    schema: z
+      .object({
+        kind: z.literal('kubeconfig'),
+        path: filePath.describe('workspace-relative path of the kubeconfig'),
+        context: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("a context to describe; omitted = the file's current context"),
+        credentialFile: filePath
+          .optional()
+          .describe(
+            'a workspace file holding the token (or client certificate) the context should send; `credential.matches` compares without ever showing it',
+          ),
+      })
+      .strict(),
+    needsCluster: false,
+    observes: 'a kubeconfig file as kubectl reads it, and one context in detail',
+    fields: {
+      currentContext: 'the `current-context`',
+      contexts: 'context names (a list)',
+      clusters: 'cluster names (a list)',
+      users: 'user names (a list)',
+      context: `the context described: ${CONTEXT_FIELDS}`,
+      credential:
+        "what kubectl would send for that context (client-go's rules: a readable tokenFile wins over token): credential.sends (in words, never the secret), credential.matches (with `credentialFile`: exactly that token or certificate)",
+    },
+    subject: (p, field) => `${fieldOf(field)}${p.context ? `context ${p.context} in ` : ''}${p.path}`,
+  }),
+  x509: probe({
+    schema: z
+      .object({
+        kind: z.literal('x509'),
+        cert: filePath.describe('the certificate (PEM)'),
+        key: filePath.optional().describe('a private key that should belong to the certificate'),
+        ca: filePath.optional().describe('a CA certificate that should have signed it'),
+        node: nodeRef.optional(),
+      })
+      .strict(),
+    needsCluster: 'node',
+    observes: 'a certificate read with node:crypto (and optionally its key and the CA that signed it)',
+    fields: {
+      exists: 'the certificate file exists',
+      subject: 'subject fields: `subject.CN`, `subject.O` (a repeated field is a list)',
+      subjectText: 'the subject in one line: `CN=john, O=developers`',
+      issuer: 'issuer fields, as subject',
+      issuerText: 'the issuer in one line',
+      sans: 'subject alternative names with their type: `DNS:kubernetes`, `IP Address:10.96.0.1`',
+      keyType: 'the public key type: `rsa`, `ec`, `ed25519`',
+      keyBits: 'the public key size in bits',
+      notBefore: 'start of validity (ISO time)',
+      notAfter: 'end of validity (ISO time)',
+      validDays: 'notAfter − notBefore in days',
+      daysLeft: 'days until notAfter (negative once expired)',
+      validNow: 'valid at this moment',
+      isCA: 'basicConstraints CA:TRUE',
+      selfSigned: 'issuer equals subject and its own key verifies the signature',
+      keyFileExists: 'with `key`: the key file exists',
+      keyFileType: 'with `key`: the key type',
+      keyFileBits: 'with `key`: the key size in bits',
+      keyMatches: 'with `key`: the key belongs to the certificate',
+      caExists: 'with `ca`: the CA file exists',
+      verifiesWithCA: "with `ca`: the CA is named as issuer and its key verifies the certificate's signature",
+      extendedKeyUsage:
+        'extended key usages by name: `serverAuth`, `clientAuth` (a list; empty when the extension is absent)',
+    },
+    subject: (p, field) => `${fieldOf(field)}certificate ${p.cert}${onNode(p.node)}`,
+  }),
+  dockerd: probe({
+    schema: z
+      .object({
+        kind: z.literal('dockerd'),
+        root: filePath
+          .default('.')
+          .describe('the workspace folder that stands for `/` of the Docker host (default: the workspace)'),
+      })
+      .strict(),
+    needsCluster: false,
+    observes:
+      "what dockerd would be started with, read by the engine from the host's files: the systemd unit and its drop-ins (ExecStart flags), daemon.json, and the TLS files it names",
+    fields: {
+      execStart: 'the command line systemd would start (the last ExecStart in effect)',
+      execStartFrom: 'the unit or drop-in it comes from (a host path)',
+      execStartCount: 'how many ExecStart lines are in effect (systemd starts a service with exactly one)',
+      unitProblems: 'why systemd would not start the service as configured (a list; empty when it would)',
+      configFile: 'the daemon.json in use (`--config-file`, else /etc/docker/daemon.json)',
+      flags:
+        'the judged settings given as flags: flags.hosts, flags.tls, flags.tlsverify, flags.tlscacert, flags.tlscert, flags.tlskey',
+      config: 'the same settings as daemon.json gives them',
+      effective:
+        'the same settings in effect (a flag, else daemon.json): effective.tlsverify, effective.tlscert, …',
+      conflicts: 'settings given both as a flag and in daemon.json (a list: dockerd refuses to start)',
+      hosts: 'every listen address (flags first)',
+      tcpPorts:
+        "ports of the TCP hosts (a host without a port gets dockerd's default: 2376 with TLS, 2375 without)",
+      plaintextHosts: 'TCP hosts on the plaintext port 2375, each with where it is set (a list)',
+      tlsOn: 'tls or tlsverify is in effect',
+      tlsFileProblems: 'tlscacert, tlscert and tlskey that are unset or name no file (a list)',
+      tlsPairProblems:
+        'what is wrong with the TLS files: the key does not match the certificate, the CA did not sign it, it is not a server certificate, it is not valid now (a list; the file problems when there are any)',
+    },
+    subject: (p, field) => `${field ?? 'settings'} of dockerd${p.root === '.' ? '' : ` under ${p.root}`}`,
+  }),
+  shellEnv: probe({
+    schema: z
+      .object({
+        kind: z.literal('shellEnv'),
+        variable: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+          .describe('the variable to look at: `KUBECONFIG`'),
+        login: z
+          .boolean()
+          .default(false)
+          .describe('a login shell (`bash -l -i`, as ssh gives) instead of a new terminal (`bash -i`)'),
+        timeoutSeconds: z
+          .number()
+          .positive()
+          .max(60)
+          .optional()
+          .describe('time limit for the shell to start (default 10 s)'),
+      })
+      .strict(),
+    needsCluster: false,
+    observes:
+      'what a program started from a NEW shell sees: a fresh bash with HOME = the workspace reads its startup files in its own process; the variable is read from the environment of the program it starts (so only exported variables count, as for kubectl)',
+    fields: {
+      set: 'the variable reaches a program started from the shell (exported)',
+      value: 'its value',
+      entries: 'the value split on `:`, empty parts dropped (a list)',
+      file: 'the first entry as a path: `~/…` inside HOME (the workspace), else absolute; a relative entry is taken from `/`',
+    },
+    subject: (p, field) => `${field ?? 'value'} of ${p.variable} in a new shell`,
+  }),
+  command: probe({
+    schema: z
+      .object({
+        kind: z.literal('command'),
+        run: z.string().min(1).describe('a shell line run with `sh -c`'),
+        where: z.enum(['workspace', 'node']).default('workspace').describe('where it runs'),
+        node: nodeRef.optional(),
+        timeoutSeconds: z.number().positive().max(120).optional().describe('time limit (default 20 s)'),
+      })
+      .strict(),
+    needsCluster: 'node',
+    observes: 'the result of a shell line (for guards, and what no probe kind can say)',
+    fields: {
+      exitCode: 'the exit status',
+      stdout: 'standard output, trimmed',
+      stderr: 'standard error, trimmed',
+      output: 'both, trimmed',
+    },
+    subject: (p, field) => `${field ?? 'result'} of \`${p.run}\``,
+  }),
+  api: probe({
+    schema: z
+      .object({
+        kind: z.literal('api'),
+        apiVersion: z.string().default('v1').describe('`v1`, `apps/v1`, …'),
+        resource: z.string().min(1).describe('the plural resource name: `pods`, `deployments`'),
+        namespace: z.string().optional(),
+        name: z.string().optional().describe('one object; omitted = the list'),
+        selector: z.string().optional().describe('label selector when listing'),
+        subresource: z
+          .string()
+          .regex(/^[a-z]+$/, 'a subresource name such as log or status')
+          .optional()
+          .describe(
+            'GET a subresource (`log`, `status`…) of the named object, or of the first one the selector matches (a running pod first)',
+          ),
+      })
+      .strict(),
+    needsCluster: true,
+    observes:
+      'an API object as the lab admin sees it; a list as `{items, count}`; with `subresource`: `{object, status, ok, body, message}`; nothing on 404',
+    subject: (p, field) =>
+      `${fieldOf(field)}${p.resource}${p.name ? ` ${p.name}` : ''}${p.namespace ? ` in ${p.namespace}` : ''}`,
+  }),
+  access: probe({
+    schema: z
+      .object({
+        kind: z.literal('access'),
+        user: z
+          .string()
+          .min(1)
+          .describe('ask as this user (`system:serviceaccount:ns:name` is recognised as a service account)'),
+        groups: z
+          .array(z.string())
+          .optional()
+          .describe('groups to ask with (default: what the apiserver would give)'),
+        verb: z.string().min(1),
+        resource: z.string().min(1),
+        subresource: z.string().optional(),
+        namespace: z.string().optional(),
+        group: z.string().default('').describe('the API group (`""` = core)'),
+        kubeconfig: filePath
+          .optional()
+          .describe("send the request with this workspace kubeconfig instead of the lab admin's"),
+        context: z.string().optional().describe('with `kubeconfig`: the context to use (default: current)'),
+      })
+      .strict(),
+    needsCluster: true,
+    observes:
+      'an access review: may this user do this? With `kubeconfig`, asked AS that file (SelfSubjectAccessReview)',
+    fields: {
+      allowed: 'the apiserver allows it',
+      denied: 'an authorizer explicitly denied it',
+      reason: "the authorizer's reason",
+      user: 'the user asked about',
+      authenticated: 'with `kubeconfig`: the credentials were accepted (false on 401)',
+      username: 'with `kubeconfig`: who the apiserver says the file authenticates as',
+      identifiedBy:
+        'with `kubeconfig`: how username was learnt (SelfSubjectReview, TokenReview, client certificate)',
+      userMatches: 'with `kubeconfig`: username equals `user`',
+    },
+    subject: (p) =>
+      `whether ${p.user} may ${p.verb} ${p.resource}${p.namespace ? ` in ${p.namespace}` : ' cluster-wide'}`,
+  }),
+  nodeHttp: probe({
+    schema: z.object({ kind: z.literal('nodeHttp'), node: nodeRef, url: z.string().min(1) }).strict(),
+    needsCluster: true,
+    observes:
+      'the HTTP status of a request made inside the node without credentials (`curl -sk`); a kubelet port while the kubelet is down is a wait, not a fail',
+    fields: { status: 'HTTP status, 0 when nothing answered', reachable: 'something answered' },
+    subject: (p, field) => `${field ?? 'status'} of ${p.url} requested on ${p.node}`,
+  }),
+  nodePort: probe({
+    schema: z
+      .object({
+        kind: z.literal('nodePort'),
+        node: nodeRef,
+        port: z.number().int().min(1).max(65535),
+        host: z.string().default('127.0.0.1'),
+      })
+      .strict(),
+    needsCluster: true,
+    observes: 'whether a TCP connect from inside the node succeeds',
+    fields: { open: 'the port accepted a connection' },
+    subject: (p) => `port ${p.port} on ${p.node}`,
+  }),
+  componentFlag: probe({
+    schema: z
+      .object({
+        kind: z.literal('componentFlag'),
+        component: z.enum(['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd', 'kubelet']),
+        flag: z.string().regex(/^--[a-z0-9-]+$/, 'a flag like --authorization-mode'),
+        source: z
+          .enum(['manifest', 'process'])
+          .default('process')
+          .describe('`manifest`: what is configured; `process`: what the running process was started with'),
+        node: nodeRef.default('control-plane'),
+      })
+      .strict(),
+    needsCluster: true,
+    observes: "a component's flag value as a string (a bare `--flag` is `true`); nothing when unset",
+    subject: (p) =>
+      `${p.flag} of ${p.component} (${p.source === 'process' ? 'in effect' : 'in the manifest'})`,
+  }),
+  kubeletConfig: probe({
+    schema: z
+      .object({
+        kind: z.literal('kubeletConfig'),
+        node: nodeRef,
+        field: z
+          .string()
+          .min(1)
+          .describe('config file field; a command-line flag for the same setting wins, as in the kubelet'),
+      })
+      .strict(),
+    needsCluster: true,
+    observes:
+      "the kubelet setting in effect (flags win over the config file, then the kubelet's default); a change not yet applied is an error",
+    subject: (p) => `kubelet setting ${p.field} on ${p.node} (in effect)`,
+  }),
+  nodeState: probe({
+    schema: z.object({ kind: z.literal('nodeState'), node: nodeRef }).strict(),
+    needsCluster: true,
+    observes: 'a Node as the API sees it',
+    fields: {
+      name: 'the node name',
+      ready: 'the Ready condition is True',
+      unschedulable: 'cordoned',
+      taints: 'taints as `key:Effect` or `key=value:Effect`',
+      kubeletVersion: "the kubelet's version",
+    },
+    subject: (p, field) => `${field ?? 'state'} of node ${p.node}`,
+  }),
+  podPlacement: probe({
+    schema: z
+      .object({
+        kind: z.literal('podPlacement'),
+        node: nodeRef,
+        namespace: z.string().optional(),
+        selector: z.string().optional(),
+      })
+      .strict(),
+    needsCluster: true,
+    observes: 'the pods on a node (optionally one namespace and label selector)',
+    fields: {
+      node: 'the node name',
+      pods: 'pod names (`ns/name` without a namespace)',
+      count: 'how many',
+      running: 'how many run (phase Running, not being deleted)',
+      notRunning: 'names of the others',
+      allRunning: 'at least one pod, and all run',
+    },
+    subject: (p, field) => `${fieldOf(field)}pods on ${p.node}`,
+  }),
+  podFile: probe({
+    schema: z
+      .object({
+        kind: z.literal('podFile'),
+        namespace: z.string().default('default'),
+        selector: z.string().min(1),
+        path: filePath,
+      })
+      .strict(),
+    needsCluster: true,
+    observes: 'whether a path exists inside every running pod matching the selector',
+    fields: {
+      exists: 'in at least one pod',
+      everywhere: 'in every pod',
+      pods: 'pod name → exists',
+    },
+    subject: (p) => `${p.path} in pods ${p.selector}`,
+  }),
+  observed: probe({
+    schema: z
+      .object({
+        kind: z.literal('observed'),
+        fact: z.string().min(1).describe('a fact the engine records while the attempt runs'),
+      })
+      .strict(),
+    needsCluster: true,
+    observes: 'what happened during the attempt, from a recorder on the control plane',
+    subject: (p) => `${p.fact}`,
+  }),
+} as const;
+
+export type ProbeKind = keyof typeof PROBES;
+type Entries = typeof PROBES;
+export type ProbeSpec = { [K in ProbeKind]: z.infer<Entries[K]['schema']> }[ProbeKind];
+export const PROBE_KINDS = Object.keys(PROBES) as [ProbeKind, ...ProbeKind[]];
+
+type AnyEntry = ProbeEntry<z.ZodType>;
+const entryOf = (kind: ProbeKind): AnyEntry => PROBES[kind] as unknown as AnyEntry;
+
+export const probeSchema = z.discriminatedUnion(
+  'kind',
+  PROBE_KINDS.map((k) => PROBES[k].schema) as unknown as [
+    Entries['file']['schema'],
+    ...Entries[Exclude<ProbeKind, 'file'>]['schema'][],
+  ],
+);
+
+/** Whether a probe can only run on a lab cluster (a cluster kind, or a local kind with `node:`). */
+export function needsCluster(spec: ProbeSpec): boolean {
+  const rule = entryOf(spec.kind).needsCluster;
+  return rule === 'node' ? 'node' in spec && Boolean(spec.node) : rule;
+}
+
+/** Default words for what a check looks at, when the scenario gives no `subject`. */
+export function probeSubject(spec: ProbeSpec, field: string | undefined): string {
+  return entryOf(spec.kind).subject(spec, field);
+}
+
+/** The observation fields a kind declares (undefined: any path may be asked). */
+export function observationFields(kind: ProbeKind): Fields | undefined {
+  return entryOf(kind).fields;
+}
+
+export function probeInfo(kind: ProbeKind): { needsCluster: boolean | 'node'; observes: string } {
+  const e = entryOf(kind);
+  return { needsCluster: e.needsCluster, observes: e.observes };
+}
