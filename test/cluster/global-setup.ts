@@ -95,6 +95,9 @@ export default async function setup(project: TestProject) {
   const others = await Promise.all(rest.map(async (c) => ((await bringUp(home, c)) ? c : undefined)));
   made.push(...others.filter((c): c is string => c !== undefined));
   fs.mkdirSync(home, { recursive: true });
-  fs.writeFileSync(path.join(home, 'tier-clusters.json'), `${JSON.stringify({ made, clusters })}\n`);
+  fs.writeFileSync(
+    path.join(home, `${process.env.KHL_TIER_PREFIX || 'khl-tier'}-clusters.json`),
+    `${JSON.stringify({ made, clusters })}\n`,
+  );
   process.stdout.write(`[cluster tier] labs ready in ${Math.round((Date.now() - started) / 1000)} s\n`);
 }

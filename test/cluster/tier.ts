@@ -1,6 +1,6 @@
 /**
  * The cluster tier runs its files on several kind clusters at once (kind makes a second cluster
- * cheap): `KHL_TIER_CLUSTERS` clusters named `khl-tier-1…N`, one per vitest worker. A worker finds
+ * cheap): `KHL_TIER_CLUSTERS` clusters named `khl-tier-1…N` (`KHL_TIER_PREFIX`), one per vitest worker. A worker finds
  * its cluster by VITEST_POOL_ID (1…N), so no two files ever share a cluster at the same time.
  */
 import { inject } from 'vitest';
@@ -8,8 +8,9 @@ import { defaultLabHome } from './lab-home.js';
 
 export const TIER_CLUSTERS = Math.max(1, Number(process.env.KHL_TIER_CLUSTERS ?? 3) || 3);
 
+/** `KHL_TIER_PREFIX` names the clusters (default khl-tier): two people can run files side by side. */
 export function tierClusterName(index: number): string {
-  return `khl-tier-${index}`;
+  return `${process.env.KHL_TIER_PREFIX || 'khl-tier'}-${index}`;
 }
 
 /** The cluster of this worker (VITEST_POOL_ID is 1-based; outside vitest, the first). */

@@ -14,7 +14,7 @@ import { defaultLabHome } from '../lab-home.js';
  * KHL_KEEP_LAB=1 keeps the clusters (for debugging).
  */
 const home = process.env.KHL_TEST_LAB_HOME ?? defaultLabHome();
-const record = path.join(home, 'tier-clusters.json');
+const record = path.join(home, `${process.env.KHL_TIER_PREFIX || 'khl-tier'}-clusters.json`);
 const made: string[] = fs.existsSync(record)
   ? ((JSON.parse(fs.readFileSync(record, 'utf8')) as { made?: string[] }).made ?? [])
   : [];
