@@ -39,6 +39,8 @@ export type OfflineCacheProbe = {
   readonly kind?: string;
   /** The node image tag built for the default Kubernetes version. */
   readonly image?: string;
+  /** The kubectl built with it. */
+  readonly kubectl?: string;
 };
 
 export type SystemProbes = {
@@ -146,6 +148,7 @@ export function probePort(port: number): Promise<PortProbe> {
 export function systemProbes(
   dataDirectory: string,
   offline: () => Promise<OfflineCacheProbe> = async () => ({}),
+  diskPath?: string,
 ): SystemProbes {
   return {
     platform: process.platform,
@@ -155,7 +158,7 @@ export function systemProbes(
     offlineCache: offline,
     cgroup: () => probeCgroup(),
     // node images land in the engine's storage; on Linux that is usually /var/lib/docker
-    disk: () => probeDisk(fs.existsSync('/var/lib/docker') ? '/var/lib/docker' : dataDirectory),
+    disk: () => probeDisk(diskPath ?? (fs.existsSync('/var/lib/docker') ? '/var/lib/docker' : dataDirectory)),
     memory: probeMemory,
     port: probePort,
   };

@@ -214,7 +214,26 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     );
   }
 
-  if (!kubectl.installed || !kubectl.version) {
+  if (mode === 'offline' && cache.kubectl) {
+    // The app and scenario scripts use the kubectl built with the lab; a learner's own shell may not.
+    const skew = kubectl.version ? Math.abs(minorOf(kubectl.version) - minorOf(input.kubernetesVersion)) : 99;
+    checks.push(
+      skew <= 1
+        ? {
+            id: 'kubectl',
+            title: 'kubectl',
+            status: 'ok',
+            detail: `kubectl ${kubectl.version}; the lab's own: ${cache.kubectl}`,
+          }
+        : {
+            id: 'kubectl',
+            title: 'kubectl',
+            status: 'warn',
+            detail: `${kubectl.version ? `kubectl ${kubectl.version} on PATH is more than one minor version away from ${input.kubernetesVersion}` : 'no kubectl on PATH'}; the lab built its own`,
+            fix: `Use the lab's kubectl in your shell: export PATH=${cache.kubectl.replace(/\/kubectl$/, '')}:$PATH`,
+          },
+    );
+  } else if (!kubectl.installed || !kubectl.version) {
     checks.push({
       id: 'kubectl',
       title: 'kubectl',
@@ -273,10 +292,13 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     }
   }
 
+  // The offline build's first run needs room for Go's module and build caches (~17 GiB measured).
+  const needGiB = mode === 'offline' && !cache.image ? 20 : 4;
   if (!disk) {
     checks.push({ id: 'disk', title: 'free disk', status: 'skip', detail: 'could not read free disk space' });
   } else {
-    const status = disk.freeBytes < 4 * GiB ? 'fail' : disk.freeBytes < 10 * GiB ? 'warn' : 'ok';
+    const status =
+      disk.freeBytes < needGiB * GiB ? 'fail' : disk.freeBytes < (needGiB + 6) * GiB ? 'warn' : 'ok';
     checks.push({
       id: 'disk',
       title: 'free disk',
@@ -285,7 +307,10 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
       ...(status === 'ok'
         ? {}
         : {
-            fix: `Free space on ${disk.path}: the lab needs about 4 GiB (node image and containers), 10 GiB is comfortable (\`docker system prune\` removes unused images).`,
+            fix:
+              needGiB > 4
+                ? `Free space on ${disk.path}: the first offline build needs about ${needGiB} GiB (Go module and build caches, binaries, the node image); afterwards the Go build cache may be deleted.`
+                : `Free space on ${disk.path}: the lab needs about 4 GiB (node image and containers), 10 GiB is comfortable (\`docker system prune\` removes unused images).`,
           }),
     });
   }
@@ -341,7 +366,7 @@ const MARK: Record<DoctorStatus, string> = { ok: '✓', warn: '!', fail: '✗', 
 /** Plain-text report, one line per check, the fix indented under each warning or failure. */
 export function formatDoctorReport(report: DoctorReport): string {
   const lines = [
-    `k8s-harden-lab doctor (${report.mode === 'offline' ? 'kind on the offline build' : 'kind'} lab)`,
+    `k8s-harden-lab doctor (${report.mode === 'offline' ? 'kind on the offline build' : 'kind lab'})`,
   ];
   for (const c of report.checks) {
     lines.push(`${MARK[c.status]} ${c.title}: ${c.detail}`);

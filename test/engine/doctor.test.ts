@@ -124,6 +124,25 @@ describe('runDoctor', () => {
       ),
     );
     expect(cached.ok).toBe(true);
+    // A learner's kubectl two minors behind: a warning that names the lab's own kubectl.
+    const skewed = await runDoctor(
+      input(
+        {
+          isRoot: true,
+          kubectl: { installed: true, version: 'v1.32.4' },
+          offlineCache: { kind: '/x/kind', image: 'i', kubectl: '/c/bin/kubectl' },
+        },
+        { mode: 'offline', kubernetesVersion: 'v1.34.12' },
+      ),
+    );
+    expect(skewed.checks.find((c) => c.id === 'kubectl')).toMatchObject({
+      status: 'warn',
+      fix: "Use the lab's kubectl in your shell: export PATH=/c/bin:$PATH",
+    });
+    // Before the first build the disk check asks for room for Go's caches.
+    const small = await runDoctor(input({ isRoot: true, diskFreeGiB: 12 }, { mode: 'offline' }));
+    expect(small.checks.find((c) => c.id === 'disk')).toMatchObject({ status: 'fail' });
+    expect(small.checks.find((c) => c.id === 'disk')?.fix).toContain('20 GiB');
     expect(cached.checks.find((c) => c.id === 'offline-build')?.detail).toContain(
       'k8s-harden-lab/kind-node:v1.34.12',
     );

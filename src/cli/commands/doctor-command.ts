@@ -1,7 +1,13 @@
 import { chooseProvider } from '../../adapters/lab/choose.js';
 import { loadKindImages } from '../../adapters/lab/kind-images.js';
 import { readLabState } from '../../adapters/lab/lab-state.js';
-import { builtKindBinary, builtNodeImage, offlineVersions } from '../../adapters/lab/offline-build.js';
+import {
+  builtKindBinary,
+  builtKubectl,
+  builtNodeImage,
+  offlineCache,
+  offlineVersions,
+} from '../../adapters/lab/offline-build.js';
 import { dataDir } from '../../adapters/paths.js';
 import { systemProbes } from '../../adapters/system-probes.js';
 import { type DoctorMode, formatDoctorReport, runDoctor } from '../../engine/doctor.js';
@@ -13,23 +19,26 @@ import { labCluster } from '../lab-wiring.js';
 export async function doctorCommand(io: Io, options: { offline?: boolean; json: boolean }): Promise<number> {
   const pins = offlineVersions();
   const offlineVersion = pins.K8S_DEFAULT_VERSION ?? 'v1.34.12';
-  const probes = systemProbes(dataDir(io.env), async () => {
+  const offline = async () => {
     const kind = builtKindBinary();
     const image = builtNodeImage(offlineVersion);
-    return { ...(kind ? { kind } : {}), ...(image ? { image } : {}) };
-  });
+    const kubectl = builtKubectl(offlineVersion);
+    return { ...(kind ? { kind } : {}), ...(image ? { image } : {}), ...(kubectl ? { kubectl } : {}) };
+  };
   const state = readLabState(labCluster(io.env), io.env);
-  let mode: DoctorMode | undefined = options.offline
-    ? 'offline'
-    : state
-      ? state.engine === 'lab'
-        ? 'offline'
-        : 'kind'
-      : undefined;
-  if (!mode) {
-    const choice = await chooseProvider({ env: io.env, probes });
+  let mode: DoctorMode | undefined;
+  if (options.offline) mode = 'offline';
+  else if (state) mode = state.engine === 'lab' ? 'offline' : 'kind';
+  else {
+    const choice = await chooseProvider({ env: io.env, probes: systemProbes(dataDir(io.env), offline) });
     mode = choice.ok && choice.engine === 'lab' ? 'offline' : 'kind';
   }
+  // The offline build fills the machine cache; kind's images land in the engine's storage.
+  const probes = systemProbes(
+    dataDir(io.env),
+    offline,
+    mode === 'offline' ? offlineCache(io.env) : undefined,
+  );
   const images = loadKindImages();
   const report = await runDoctor({
     mode,
