@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkSchema } from './checks.js';
-import { needsCluster } from './probe-spec.js';
+import { parseFieldPath } from './field-path.js';
+import { needsCluster, observationFields } from './probe-spec.js';
 import type { SelfTest } from './selftest.js';
 
 /** The scenario.yaml format this app reads. A file written for another one is refused, never guessed at. */
@@ -94,6 +95,21 @@ export const scenarioSchema = z
       if (seen.has(c.id))
         ctx.addIssue({ code: 'custom', message: `duplicate check id ${c.id}`, path: ['checks', i, 'id'] });
       seen.add(c.id);
+      // A mistyped field would be "nothing" at run time, which `absent` or `neq` would pass.
+      const fields = observationFields(c.probe);
+      const first = c.field === undefined ? undefined : parseFieldPath(c.field)[0];
+      if (fields && typeof first === 'string' && !(first in fields))
+        ctx.addIssue({
+          code: 'custom',
+          message: `${c.probe.kind} observes no field "${first}" (it has: ${Object.keys(fields).join(', ')})`,
+          path: ['checks', i, 'field'],
+        });
+      if (c.graded && c.probe.kind === 'command' && !c.probe.why)
+        ctx.addIssue({
+          code: 'custom',
+          message: 'a graded command check says why no probe kind can say it (why: one line)',
+          path: ['checks', i, 'probe', 'why'],
+        });
       if (s.lab === 'none' && needsCluster(c.probe))
         ctx.addIssue({
           code: 'custom',
