@@ -48,7 +48,7 @@ export const scenarioSchema = z
     domain: z
       .enum(Object.keys(DOMAINS) as [Domain, ...Domain[]])
       .describe('the CKS domain it trains, which groups it on the home screen'),
-    difficulty: z.enum(DIFFICULTIES),
+    difficulty: z.enum(DIFFICULTIES).describe('shown in the list'),
     minutes: z.number().int().positive().max(240).describe('the time a learner should expect to spend'),
     lab: z
       .enum(['none', 'cluster'])
@@ -86,7 +86,7 @@ export const scenarioSchema = z
       .strict()
       .default({ nudge: 0.05, teach: 0.1, command: 0.25 })
       .describe('the share of the score each hint level costs'),
-    checks: z.array(checkSchema).min(1),
+    checks: z.array(checkSchema).min(1).describe('at least one graded; see A check'),
   })
   .strict()
   .superRefine((s, ctx) => {
