@@ -1,4 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { writeScenarioShims } from './test/cluster/scenarios/shims.js';
+
+// One file per cluster scenario, so scenarios spread over the clusters (see shims.ts).
+writeScenarioShims();
 
 // Cluster tier: real kind clusters (test/cluster/global-setup.ts makes KHL_TIER_CLUSTERS of them),
 // one per worker, so files run in parallel, each alone on its cluster. The down step that removes

@@ -69,6 +69,8 @@ function shellFor(probe: ProbeSpec, nodeExec: (ref: string) => string, kubectl: 
     case 'command':
       return probe.where === 'node' && probe.node ? onNode(probe.node, probe.run) : `sh -c ${q(probe.run)}`;
     case 'api':
+      if (probe.kubeconfig)
+        return `kubectl --kubeconfig ${q(probe.kubeconfig)} get ${probe.resource} -o name`;
       if (probe.subresource === 'log')
         return `${kubectl} logs -n ${probe.namespace} ${probe.name ?? `-l ${probe.selector}`} --tail=1`;
       return `${kubectl} get ${probe.resource}${probe.name ? ` ${probe.name}` : ''}${probe.namespace ? ` -n ${probe.namespace}` : ''} -o json`;

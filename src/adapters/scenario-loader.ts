@@ -1,13 +1,161 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isNode, LineCounter, parseDocument } from 'yaml';
-import type { Scenario, ScenarioEntry, ScenarioProblem } from '../domain/scenario.js';
+import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import type { Scenario, ScenarioData, ScenarioEntry, ScenarioProblem } from '../domain/scenario.js';
 import { scenarioSchema } from '../domain/scenario.js';
+import { type SelfTest, selfTestSchema } from '../domain/selftest.js';
 
 export const SCENARIO_FILE = 'scenario.yaml';
+export const SELFTEST_FILE = 'selftest.yaml';
+const RESET_DEFAULT = 'reset.sh';
 
 /** Sections the debrief must have, so every scenario teaches the same way after success. */
 const DEBRIEF_SECTIONS = [/^#+\s*why it matters/im, /^#+\s*common mistakes/im];
+
+/**
+ * Lines of a cluster scenario's setup.sh that change a file on a node: lab.sh's writer, `node cp`
+ * onto a node, or a node shell line that edits, copies, moves or removes something.
+ */
+const NODE_WRITE = [
+  /\blab_node_write\b/,
+  /\bnode\s+cp\b.*\s\S+:\//,
+  /\blab_node_(?:sh|exec)\b.*(?:\bsed\s+-i|>\s*\/|\btee\b|\bcp\b|\bmv\b|\brm\b|\bchmod\b|\bchown\b|\btruncate\b)/,
+];
+
+type YamlFile = {
+  readonly rel: string;
+  readonly doc: Document.Parsed;
+  readonly lineOf: (p: readonly PropertyKey[]) => number;
+};
+
+/** Parses a YAML file of the folder, or gives its problems with lines. */
+function readYaml(file: string, rel: string): YamlFile | ScenarioProblem[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0)
+    return doc.errors.map((e) => ({
+      file: rel,
+      // linePos is only filled with prettyErrors; the offset always is.
+      line: e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line,
+      field: '',
+      reason: `YAML: ${e.message.split('\n')[0]}`,
+    }));
+  const lineOf = (p: readonly PropertyKey[]): number => {
+    // Walk up the path until a node exists (a missing key is reported at its parent).
+    for (let n = p.length; n >= 0; n--) {
+      const node = doc.getIn(p.slice(0, n) as unknown[], true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+      // An unknown key's node is its value; a key with no value is found through its pair.
+      if (n === p.length && n > 0) {
+        const parent = doc.getIn(p.slice(0, n - 1) as unknown[], true) as
+          | { items?: Array<{ key?: { value?: unknown; range?: [number] } }> }
+          | undefined;
+        const key = parent?.items?.find((pair) => pair.key?.value === p[n - 1])?.key;
+        if (key?.range) return lineCounter.linePos(key.range[0]).line;
+      }
+    }
+    return 1;
+  };
+  return { rel, doc, lineOf };
+}
+
+/** Schema issues as file:line: field: reason; an unknown field is named, at its own line. */
+function issuesToProblems(y: YamlFile, issues: readonly z.core.$ZodIssue[]): ScenarioProblem[] {
+  const out: ScenarioProblem[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const p = [...issue.path, key];
+        out.push({ file: y.rel, line: y.lineOf(p), field: p.map(String).join('.'), reason: 'unknown field' });
+      }
+      continue;
+    }
+    out.push({
+      file: y.rel,
+      line: y.lineOf(issue.path),
+      field: issue.path.map(String).join('.'),
+      reason: issue.message,
+    });
+  }
+  return out.sort((a, b) => a.line - b.line);
+}
+
+/** The folder's selftest.yaml, checked against the scenario's check ids. */
+function loadSelfTest(
+  dir: string,
+  rel: (f: string) => string,
+  checkIds: ReadonlySet<string>,
+): SelfTest | ScenarioProblem[] {
+  const file = path.join(dir, SELFTEST_FILE);
+  if (!fs.existsSync(file))
+    return [
+      {
+        file: rel(file),
+        line: 1,
+        field: '',
+        reason:
+          'missing: every scenario proves itself with other solutions and near misses (see docs/scenario-reference.md)',
+      },
+    ];
+  const y = readYaml(file, rel(file));
+  if (Array.isArray(y)) return y;
+  const parsed = selfTestSchema.safeParse(y.doc.toJS());
+  if (!parsed.success) return issuesToProblems(y, parsed.error.issues);
+  const problems: ScenarioProblem[] = [];
+  const names = new Set<string>();
+  const cases = [
+    ...parsed.data.otherSolutions.map((c, i) => ({ c, p: ['otherSolutions', i] as const })),
+    ...parsed.data.nearMisses.map((c, i) => ({ c, p: ['nearMisses', i] as const })),
+  ];
+  for (const { c, p } of cases) {
+    if (names.has(c.name))
+      problems.push({
+        file: y.rel,
+        line: y.lineOf([...p, 'name']),
+        field: [...p, 'name'].join('.'),
+        reason: `duplicate case name "${c.name}"`,
+      });
+    names.add(c.name);
+  }
+  parsed.data.nearMisses.forEach((m, i) => {
+    for (const key of ['failing', 'mayAlsoFail'] as const)
+      (m[key] ?? []).forEach((id, j) => {
+        if (!checkIds.has(id))
+          problems.push({
+            file: y.rel,
+            line: y.lineOf(['nearMisses', i, key, j]),
+            field: `nearMisses.${i}.${key}.${j}`,
+            reason: `no check "${id}" in scenario.yaml`,
+          });
+      });
+  });
+  return problems.length > 0 ? problems : parsed.data;
+}
+
+/** Files and folders of the scenario folder that nothing names (rustlings' check_unexpected_files). */
+function strayFiles(dir: string, used: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  const walk = (sub: string) => {
+    for (const e of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      const name = sub ? `${sub}/${e.name}` : e.name;
+      if (used.has(name)) continue;
+      if (e.isDirectory() && [...used].some((u) => u.startsWith(`${name}/`))) walk(name);
+      else out.push(e.isDirectory() ? `${name}/` : name);
+    }
+  };
+  walk('');
+  return out.sort();
+}
+
+/** The first line of a cluster setup that changes a node file, when `backup:` names none. */
+function unbackedNodeWrite(data: ScenarioData, setupText: string): number | undefined {
+  if (data.lab !== 'cluster' || data.backup.length > 0) return undefined;
+  const lines = setupText.split('\n');
+  const i = lines.findIndex((l) => !/^\s*#/.test(l) && NODE_WRITE.some((re) => re.test(l)));
+  return i < 0 ? undefined : i + 1;
+}
 
 /**
  * Reads one scenario folder. Every problem comes back as file:line: field: reason, with the line
@@ -27,73 +175,47 @@ export function loadScenario(dir: string): ScenarioEntry {
         reason: 'missing (every scenario folder needs a scenario.yaml)',
       },
     ]);
-  const text = fs.readFileSync(file, 'utf8');
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return invalid(
-      doc.errors.map((e) => ({
-        file: rel(file),
-        // linePos is only filled with prettyErrors; the offset always is.
-        line: e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line,
-        field: '',
-        reason: `YAML: ${e.message.split('\n')[0]}`,
-      })),
-    );
-  }
-  const lineOf = (p: readonly PropertyKey[]): number => {
-    // Walk up the path until a node exists (a missing key is reported at its parent).
-    for (let n = p.length; n >= 0; n--) {
-      const node = doc.getIn(p.slice(0, n) as unknown[], true);
-      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-      // For a key that exists, point at the key itself rather than its value when possible.
-    }
-    return 1;
-  };
-  const parsed = scenarioSchema.safeParse(doc.toJS());
-  if (!parsed.success) {
-    return invalid(
-      parsed.error.issues.map((issue) => ({
-        file: rel(file),
-        line: lineOf(issue.path),
-        field: issue.path.map(String).join('.'),
-        reason: issue.message,
-      })),
-    );
-  }
-  const data = parsed.data;
+  const y = readYaml(file, rel(file));
+  if (Array.isArray(y)) return invalid(y);
+  const parsed = scenarioSchema.safeParse(y.doc.toJS());
+  if (!parsed.success) return invalid(issuesToProblems(y, parsed.error.issues));
   const problems: ScenarioProblem[] = [];
-  if (data.id !== id)
-    problems.push({
-      file: rel(file),
-      line: lineOf(['id']),
-      field: 'id',
-      reason: `must match the folder name "${id}"`,
-    });
+  const at = (field: string, reason: string, p: readonly PropertyKey[] = [field]) =>
+    problems.push({ file: y.rel, line: y.lineOf(p), field, reason });
+  // A reset.sh in the folder is the reset script; no field needed.
+  const data: ScenarioData =
+    parsed.data.reset === undefined && fs.existsSync(path.join(dir, RESET_DEFAULT))
+      ? { ...parsed.data, reset: RESET_DEFAULT }
+      : parsed.data;
+  if (data.id !== id) at('id', `must match the folder name "${id}"`);
+  const used = new Set<string>([SCENARIO_FILE, SELFTEST_FILE]);
+  const inside = (name: string, field: string, p: readonly PropertyKey[]): string | undefined => {
+    const target = path.resolve(dir, name);
+    if (!target.startsWith(path.resolve(dir) + path.sep)) {
+      at(field, 'must stay inside the scenario folder', p);
+      return undefined;
+    }
+    if (!fs.existsSync(target)) {
+      at(field, `file ${name} does not exist`, p);
+      return undefined;
+    }
+    used.add(path.relative(dir, target).split(path.sep).join('/'));
+    return target;
+  };
   const readText = (field: 'brief' | 'debrief' | 'setup' | 'solution' | 'reset'): string => {
     const name = data[field];
     if (name === undefined) return '';
-    const target = path.resolve(dir, name);
-    if (!target.startsWith(path.resolve(dir) + path.sep)) {
-      problems.push({
-        file: rel(file),
-        line: lineOf([field]),
-        field,
-        reason: 'must stay inside the scenario folder',
-      });
-      return '';
-    }
-    if (!fs.existsSync(target)) {
-      problems.push({ file: rel(file), line: lineOf([field]), field, reason: `file ${name} does not exist` });
-      return '';
-    }
-    return fs.readFileSync(target, 'utf8');
+    const target = inside(name, field, [field]);
+    return target ? fs.readFileSync(target, 'utf8') : '';
   };
   const briefText = readText('brief');
   const debriefText = readText('debrief');
-  readText('setup');
+  const setupText = readText('setup');
   readText('solution');
   readText('reset');
+  data.files.forEach((f, i) => {
+    inside(f, `files.${i}`, ['files', i]);
+  });
   if (debriefText) {
     for (const section of DEBRIEF_SECTIONS) {
       if (!section.test(debriefText))
@@ -105,8 +227,25 @@ export function loadScenario(dir: string): ScenarioEntry {
         });
     }
   }
-  if (problems.length > 0) return invalid(problems);
-  const scenario: Scenario = { ...data, dir, briefText, debriefText };
+  const write = unbackedNodeWrite(data, setupText);
+  if (write !== undefined)
+    problems.push({
+      file: rel(path.join(dir, data.setup)),
+      line: write,
+      field: 'backup',
+      reason: 'setup changes a node file, so scenario.yaml must list it under backup: (reset restores it)',
+    });
+  const selftest = loadSelfTest(dir, rel, new Set(data.checks.map((c) => c.id)));
+  if (Array.isArray(selftest)) problems.push(...selftest);
+  for (const stray of strayFiles(dir, used))
+    problems.push({
+      file: rel(path.join(dir, stray)),
+      line: 1,
+      field: '',
+      reason: 'stray file: scenario.yaml does not name it (list a helper the scripts use under files:)',
+    });
+  if (problems.length > 0 || Array.isArray(selftest)) return invalid(problems);
+  const scenario: Scenario = { ...data, dir, briefText, debriefText, selftest };
   return { valid: true, scenario };
 }
 

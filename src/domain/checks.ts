@@ -22,7 +22,10 @@ export type HintLevel = (typeof HINT_LEVELS)[number];
 
 export const checkSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes')
+      .describe('unique in the scenario; near misses name it'),
     title: z.string().min(1).describe('what holds when the check passes, in one line'),
     weight: z.number().positive().default(1).describe('share of the score'),
     graded: z
@@ -31,14 +34,14 @@ export const checkSchema = z
       .describe(
         'false: a guard ("the node is still Ready"): no points, may pass at setup, must hold to solve',
       ),
-    probe: probeSchema,
+    probe: probeSchema.describe('what to observe: one of the probe kinds (below), by `kind:`'),
     field: z
       .string()
       .optional()
       .describe('a field of what the probe saw: `exists`, `subject.CN`, `context.namespace`, `items[0].x`'),
-    expect: expectSchema,
+    expect: expectSchema.describe('the comparison: `op` (see Ops) and its `value`'),
     subject: z.string().optional().describe('the words for what is checked, used in "expected … / found …"'),
-    hint: hintSchema,
+    hint: hintSchema.describe('three levels, each costing more of the score'),
     cis: z.string().optional().describe('the CIS benchmark item, if any'),
   })
   .strict();

@@ -25,7 +25,7 @@ type ProbeEntry<S extends z.ZodType> = {
    * The observation's fields, for `field:` (dotted paths below them are allowed). Absent: the
    * observation is one value (or an object whose shape is the cluster's), so any path may be asked.
    */
-  readonly fields?: Fields;
+  readonly fields?: Fields | ((spec: z.infer<S>) => Fields);
   readonly subject: (spec: z.infer<S>, field: string | undefined) => string;
 };
 
@@ -48,6 +48,35 @@ const FILE_FIELDS: Fields = {
 
 const CONTEXT_FIELDS =
   "context.name, context.exists, context.cluster, context.clusterExists, context.user, context.userExists, context.namespace (kubectl's effective one: `default` when unset), context.namespaceSet, context.server, context.credential";
+
+/** What each `observed` fact gives (engine/probes/observed.ts computes them). */
+export const OBSERVED_FIELDS: Readonly<Record<'recorder' | 'node-maintenance' | 'pdb', Fields>> = {
+  recorder: {
+    running: 'a line was written in the last 45 s',
+    samples: 'lines recorded in this attempt',
+    since: 'when the attempt started (ISO time)',
+    lastSampleAgeSeconds: 'seconds since the last line',
+  },
+  'node-maintenance': {
+    node: 'the node name',
+    kubeletRestarts: 'kubelet restarts during the attempt (within 3 s = one)',
+    restarts: 'each restart: {at, unschedulable, evictable: [ns/name], known}',
+    cordonedAtEveryRestart: 'at least one restart, and the node was unschedulable at each',
+    emptyAtEveryRestart: 'at least one restart, and no evictable pod was on the node at each',
+    drainedBeforeRestart: 'both: cordoned and empty at every restart',
+    drainedAtSomePoint: 'at some moment unschedulable with no evictable pods',
+    backInServiceAfterLastRestart: 'the kubelet restarted and the node is now schedulable and Ready',
+    unschedulableNow: 'cordoned now',
+  },
+  pdb: {
+    minAvailable: "the budget's floor (minAvailable, else status.desiredHealthy)",
+    lowestHealthy: 'the fewest ready matching pods, not being deleted, at any moment once the budget was met',
+    lowestAt: 'when (ISO time)',
+    respected: 'seen, and never below the floor',
+    samples: 'moments counted',
+    seen: 'the budget existed and was met at some moment',
+  },
+};
 
 export const PROBES = {
   file: probe({
@@ -225,10 +254,16 @@ export const PROBES = {
         where: z.enum(['workspace', 'node']).default('workspace').describe('where it runs'),
         node: nodeRef.optional(),
         timeoutSeconds: z.number().positive().max(120).optional().describe('time limit (default 20 s)'),
+        why: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('why no probe kind can say it, in one line; required when the check is graded'),
       })
       .strict(),
     needsCluster: 'node',
-    observes: 'the result of a shell line (for guards, and what no probe kind can say)',
+    observes:
+      'the result of a shell line: for ungraded guards, and (saying why) for what no probe kind can say. It runs in the workspace, so it must never run or trust what the learner wrote',
     fields: {
       exitCode: 'the exit status',
       stdout: 'standard output, trimmed',
@@ -253,11 +288,17 @@ export const PROBES = {
           .describe(
             'GET a subresource (`log`, `status`…) of the named object, or of the first one the selector matches (a running pod first)',
           ),
+        kubeconfig: filePath
+          .optional()
+          .describe(
+            "ask as this workspace kubeconfig's context instead of the lab admin, in the context's namespace when none is given (what `kubectl get` does)",
+          ),
+        context: z.string().optional().describe('with `kubeconfig`: the context to use (default: current)'),
       })
       .strict(),
     needsCluster: true,
     observes:
-      'an API object as the lab admin sees it; a list as `{items, count}`; with `subresource`: `{object, status, ok, body, message}`; nothing on 404',
+      'an API object as the lab admin sees it; a list as `{items, count}`; with `subresource`: `{object, status, ok, body, message}`; nothing on 404. With `kubeconfig`: the answer as that context, `{status, ok, namespace, items, count, message}` (a refusal is an answer)',
     subject: (p, field) =>
       `${fieldOf(field)}${p.resource}${p.name ? ` ${p.name}` : ''}${p.namespace ? ` in ${p.namespace}` : ''}`,
   }),
@@ -410,15 +451,39 @@ export const PROBES = {
     subject: (p) => `${p.path} in pods ${p.selector}`,
   }),
   observed: probe({
-    schema: z
-      .object({
-        kind: z.literal('observed'),
-        fact: z.string().min(1).describe('a fact the engine records while the attempt runs'),
-      })
-      .strict(),
+    schema: z.discriminatedUnion('fact', [
+      z
+        .object({ kind: z.literal('observed'), fact: z.literal('recorder') })
+        .strict()
+        .describe('the recorder is installed and writing'),
+      z
+        .object({
+          kind: z.literal('observed'),
+          fact: z.literal('node-maintenance'),
+          node: nodeRef.default('worker'),
+        })
+        .strict()
+        .describe("a node's maintenance: kubelet restarts, and whether it was drained at each"),
+      z
+        .object({
+          kind: z.literal('observed'),
+          fact: z.literal('pdb'),
+          namespace: z.string().min(1).default('default'),
+          name: z.string().min(1).describe('the PodDisruptionBudget'),
+        })
+        .strict()
+        .describe('the fewest healthy pods a PodDisruptionBudget had at any moment'),
+    ]),
     needsCluster: true,
-    observes: 'what happened during the attempt, from a recorder on the control plane',
-    subject: (p) => `${p.fact}`,
+    observes:
+      'what happened during the attempt, replayed from a recorder on the control plane (a snapshot at the start, every pod and node change from a watch, stamped to the millisecond); `fact` picks what',
+    fields: (p) => OBSERVED_FIELDS[p.fact],
+    subject: (p) =>
+      p.fact === 'pdb'
+        ? `PodDisruptionBudget ${p.namespace}/${p.name} during the attempt`
+        : p.fact === 'node-maintenance'
+          ? `the maintenance of ${p.node} during the attempt`
+          : 'the recorder',
   }),
 } as const;
 
@@ -449,9 +514,16 @@ export function probeSubject(spec: ProbeSpec, field: string | undefined): string
   return entryOf(spec.kind).subject(spec, field);
 }
 
-/** The observation fields a kind declares (undefined: any path may be asked). */
-export function observationFields(kind: ProbeKind): Fields | undefined {
-  return entryOf(kind).fields;
+/** The observation fields a probe declares (undefined: any path may be asked). */
+export function observationFields(spec: ProbeSpec): Fields | undefined {
+  const fields = entryOf(spec.kind).fields;
+  return typeof fields === 'function' ? fields(spec) : fields;
+}
+
+/** Every field a kind may declare, for the reference (an `observed` fact's, by fact). */
+export function kindFields(kind: ProbeKind): Readonly<Record<string, Fields>> | Fields | undefined {
+  const fields = entryOf(kind).fields;
+  return typeof fields === 'function' ? OBSERVED_FIELDS : fields;
 }
 
 export function probeInfo(kind: ProbeKind): { needsCluster: boolean | 'node'; observes: string } {

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { checkSchema } from './checks.js';
-import { needsCluster } from './probe-spec.js';
+import { parseFieldPath } from './field-path.js';
+import { needsCluster, observationFields } from './probe-spec.js';
+import type { SelfTest } from './selftest.js';
+
+/** The scenario.yaml format this app reads. A file written for another one is refused, never guessed at. */
+export const SCENARIO_FORMAT = 1;
 
 /** The CKS exam's domains, used to group scenarios on the home screen. */
 export const DOMAINS = {
@@ -16,27 +21,62 @@ export type Domain = keyof typeof DOMAINS;
 export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
 
 /** A node file that setup changes: backed up before setup, restored byte for byte on reset. */
-const nodeFileSchema = z.object({ node: z.string().min(1), path: z.string().startsWith('/') }).strict();
+const nodeFileSchema = z
+  .object({
+    node: z.string().min(1).describe('`control-plane`, `worker` or a node name'),
+    path: z.string().startsWith('/').describe('absolute path on the node'),
+  })
+  .strict();
+
+const fileName = z.string().min(1);
 
 export const scenarioSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
-    title: z.string().min(1),
-    domain: z.enum(Object.keys(DOMAINS) as [Domain, ...Domain[]]),
-    difficulty: z.enum(DIFFICULTIES),
-    minutes: z.number().int().positive().max(240),
-    /** `none`: a workspace folder only; `cluster`: a lab cluster (host or kind). */
-    lab: z.enum(['none', 'cluster']),
-    cis: z.array(z.string()).default([]),
-    /** Markdown files and scripts, relative to the scenario folder. */
-    brief: z.string().default('brief.md'),
-    debrief: z.string().default('debrief.md'),
-    setup: z.string().default('setup.sh'),
-    solution: z.string().default('solution.sh'),
-    reset: z.string().optional(),
-    /** A line the learner pastes into a shell to work in the scenario (shown in the TUI and by `start`). */
-    shell: z.string().optional(),
-    backup: z.array(nodeFileSchema).default([]),
+    format_version: z
+      .literal(SCENARIO_FORMAT, {
+        error: (issue) =>
+          issue.input === undefined
+            ? `required: format_version: ${SCENARIO_FORMAT}`
+            : `unknown format_version ${JSON.stringify(issue.input)} (this app reads ${SCENARIO_FORMAT})`,
+      })
+      .describe(`the scenario.yaml format: ${SCENARIO_FORMAT}`),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes')
+      .describe('the folder name'),
+    title: z.string().min(1).describe('one line, shown in the list'),
+    domain: z
+      .enum(Object.keys(DOMAINS) as [Domain, ...Domain[]])
+      .describe('the CKS domain it trains, which groups it on the home screen'),
+    difficulty: z.enum(DIFFICULTIES).describe('shown in the list'),
+    minutes: z.number().int().positive().max(240).describe('the time a learner should expect to spend'),
+    lab: z
+      .enum(['none', 'cluster'])
+      .describe('`none`: a workspace folder only; `cluster`: the lab cluster (its probes need it)'),
+    cis: z.array(z.string()).default([]).describe('CIS benchmark items it covers'),
+    brief: fileName.default('brief.md').describe('the task, in Markdown (shown before setup)'),
+    debrief: fileName
+      .default('debrief.md')
+      .describe('shown after success; needs the headings "Why it matters" and "Common mistakes"'),
+    setup: fileName.default('setup.sh').describe('breaks things on purpose (bash, cwd = the workspace)'),
+    solution: fileName.default('solution.sh').describe('the reference solution'),
+    reset: fileName.optional().describe('undoes setup on the lab; default: reset.sh when the folder has one'),
+    files: z
+      .array(fileName)
+      .default([])
+      .describe('other files of the folder the scripts use; the folder may hold nothing else'),
+    shell: z
+      .string()
+      .optional()
+      .describe(
+        'a line the learner pastes into a shell to work in the scenario ($WORKSPACE, $LAB_KUBECONFIG)',
+      ),
+    backup: z
+      .array(nodeFileSchema)
+      .default([])
+      .describe(
+        'node files setup (or a learner) changes: backed up before setup, restored byte for byte on reset',
+      ),
     hintCosts: z
       .object({
         nudge: z.number().min(0).max(1),
@@ -44,8 +84,9 @@ export const scenarioSchema = z
         command: z.number().min(0).max(1),
       })
       .strict()
-      .default({ nudge: 0.05, teach: 0.1, command: 0.25 }),
-    checks: z.array(checkSchema).min(1),
+      .default({ nudge: 0.05, teach: 0.1, command: 0.25 })
+      .describe('the share of the score each hint level costs'),
+    checks: z.array(checkSchema).min(1).describe('at least one graded; see A check'),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -54,6 +95,21 @@ export const scenarioSchema = z
       if (seen.has(c.id))
         ctx.addIssue({ code: 'custom', message: `duplicate check id ${c.id}`, path: ['checks', i, 'id'] });
       seen.add(c.id);
+      // A mistyped field would be "nothing" at run time, which `absent` or `neq` would pass.
+      const fields = observationFields(c.probe);
+      const first = c.field === undefined ? undefined : parseFieldPath(c.field)[0];
+      if (fields && typeof first === 'string' && !(first in fields))
+        ctx.addIssue({
+          code: 'custom',
+          message: `${c.probe.kind} observes no field "${first}" (it has: ${Object.keys(fields).join(', ')})`,
+          path: ['checks', i, 'field'],
+        });
+      if (c.graded && c.probe.kind === 'command' && !c.probe.why)
+        ctx.addIssue({
+          code: 'custom',
+          message: 'a graded command check says why no probe kind can say it (why: one line)',
+          path: ['checks', i, 'probe', 'why'],
+        });
       if (s.lab === 'none' && needsCluster(c.probe))
         ctx.addIssue({
           code: 'custom',
@@ -72,6 +128,8 @@ export type Scenario = ScenarioData & {
   readonly dir: string;
   readonly briefText: string;
   readonly debriefText: string;
+  /** The folder's proof (selftest.yaml). */
+  readonly selftest: SelfTest;
 };
 
 /** One problem in a scenario folder, located precisely enough to fix it. */

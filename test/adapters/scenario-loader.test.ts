@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadScenario, loadScenarios } from '../../src/adapters/scenario-loader.js';
 import { formatProblem, type ScenarioProblem } from '../../src/domain/scenario.js';
-import { VALID_YAML, writeScenario } from '../helpers/scenario-folder.js';
+import { VALID_SELFTEST, VALID_YAML, writeScenario } from '../helpers/scenario-folder.js';
 
 let root: string;
 beforeEach(() => {
@@ -67,7 +67,7 @@ describe('loadScenario', () => {
 
   it('reports a missing brief file at its key', () => {
     const yaml = VALID_YAML.replace('lab: none\n', 'lab: none\nbrief: intro.md\n');
-    const found = problems(writeScenario(root, 'nobrief', yaml));
+    const found = problems(writeScenario(root, 'nobrief', yaml, { 'brief.md': null }));
     expect(found).toEqual([
       expect.objectContaining({ field: 'brief', line: 7, reason: 'file intro.md does not exist' }),
     ]);
@@ -75,7 +75,9 @@ describe('loadScenario', () => {
 
   it('needs the debrief headings and refuses scripts outside the folder', () => {
     const yaml = VALID_YAML.replace('lab: none\n', 'lab: none\nsetup: ../../evil.sh\n');
-    const found = problems(writeScenario(root, 'bad', yaml, { 'debrief.md': '# Debrief\n' }));
+    const found = problems(
+      writeScenario(root, 'bad', yaml, { 'debrief.md': '# Debrief\n', 'setup.sh': null }),
+    );
     expect(found.map((p) => p.field).sort()).toEqual(['debrief', 'debrief', 'setup']);
     expect(found.find((p) => p.field === 'setup')?.reason).toMatch(/inside the scenario folder/);
   });
@@ -83,6 +85,114 @@ describe('loadScenario', () => {
   it('a folder without scenario.yaml is invalid, not a crash', () => {
     fs.mkdirSync(path.join(root, 'empty'));
     expect(problems(path.join(root, 'empty'))[0]?.reason).toMatch(/missing/);
+  });
+});
+
+describe('a scenario folder proves itself (validate)', () => {
+  const line = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+  it('needs selftest.yaml with at least one other solution and two near misses', () => {
+    expect(problems(writeScenario(root, 'none', VALID_YAML, { 'selftest.yaml': null }))).toEqual([
+      expect.objectContaining({
+        file: expect.stringMatching(/selftest\.yaml$/),
+        reason: expect.stringMatching(/^missing/),
+      }),
+    ]);
+    const thin = 'otherSolutions: []\nnearMisses:\n  - { name: one, failing: [first], script: "true" }\n';
+    const found = problems(writeScenario(root, 'thin', VALID_YAML, { 'selftest.yaml': thin }));
+    expect(found.map((p) => `${p.line} ${p.field}: ${p.reason}`)).toEqual([
+      '1 otherSolutions: at least 1 other correct solution',
+      '3 nearMisses: at least 2 near misses',
+    ]);
+  });
+
+  it('names unknown fields at their own line, in scenario.yaml and selftest.yaml', () => {
+    const yaml = VALID_YAML.replace('    field: exists\n', '    field: exists\n    feild: typo\n').replace(
+      'minutes: 5',
+      'minutes: 5\nauthor: me',
+    );
+    const selftest = VALID_SELFTEST.replace(
+      '    failing: [second]',
+      '    failing: [second]\n    faling: [first]',
+    );
+    const dir = writeScenario(root, 'unknown', yaml);
+    expect(problems(dir).map((p) => `${p.line} ${p.field}: ${p.reason}`)).toEqual([
+      `${line(yaml, 'author:')} author: unknown field`,
+      `${line(yaml, 'feild:')} checks.0.feild: unknown field`,
+    ]);
+    fs.writeFileSync(path.join(dir, 'scenario.yaml'), VALID_YAML.replace('id: ID', 'id: unknown'));
+    fs.writeFileSync(path.join(dir, 'selftest.yaml'), selftest);
+    expect(problems(dir).map((p) => `${p.line} ${p.field}: ${p.reason}`)).toEqual([
+      `${line(selftest, 'faling:')} nearMisses.1.faling: unknown field`,
+    ]);
+  });
+
+  it('refuses near misses that name checks the scenario does not have', () => {
+    const selftest = VALID_SELFTEST.replace('failing: [first]', 'failing: [frist]');
+    const found = problems(writeScenario(root, 'ids', VALID_YAML, { 'selftest.yaml': selftest }));
+    expect(found).toEqual([
+      expect.objectContaining({
+        line: 4,
+        field: 'nearMisses.0.failing.0',
+        reason: 'no check "frist" in scenario.yaml',
+      }),
+    ]);
+  });
+
+  it('refuses stray files; helpers named under files: are fine', () => {
+    const found = problems(
+      writeScenario(root, 'stray', VALID_YAML, { 'notes.txt': 'x', 'lib/helper.sh': 'x' }),
+    );
+    expect(found.map((p) => `${path.basename(p.file)}: ${p.reason}`)).toEqual([
+      'lib: stray file: scenario.yaml does not name it (list a helper the scripts use under files:)',
+      'notes.txt: stray file: scenario.yaml does not name it (list a helper the scripts use under files:)',
+    ]);
+    const declared = VALID_YAML.replace('lab: none\n', 'lab: none\nfiles: [lib/helper.sh, notes.txt]\n');
+    expect(
+      loadScenario(writeScenario(root, 'declared', declared, { 'notes.txt': 'x', 'lib/helper.sh': 'x' }))
+        .valid,
+    ).toBe(true);
+  });
+
+  it('uses a reset.sh that exists, with no field needed', () => {
+    const e = loadScenario(writeScenario(root, 'resets', VALID_YAML, { 'reset.sh': 'true\n' }));
+    expect(e.valid && e.scenario.reset).toBe('reset.sh');
+    const without = loadScenario(writeScenario(root, 'noreset', VALID_YAML));
+    expect(without.valid && without.scenario.reset).toBeUndefined();
+  });
+
+  it('needs format_version 1 and refuses another', () => {
+    const missing = problems(writeScenario(root, 'nover', VALID_YAML.replace('format_version: 1\n', '')));
+    expect(missing).toEqual([
+      expect.objectContaining({ field: 'format_version', reason: 'required: format_version: 1' }),
+    ]);
+    const two = problems(
+      writeScenario(root, 'v2', VALID_YAML.replace('format_version: 1', 'format_version: 2')),
+    );
+    expect(two).toEqual([
+      expect.objectContaining({
+        field: 'format_version',
+        line: line(VALID_YAML, 'format_version'),
+        reason: 'unknown format_version 2 (this app reads 1)',
+      }),
+    ]);
+  });
+
+  it('a cluster scenario whose setup writes a node file must declare backup:', () => {
+    const yaml = VALID_YAML.replace('lab: none', 'lab: cluster');
+    const setup =
+      'source "$SCENARIO_DIR/../_lib/lab.sh"\n# lab_node_write in a comment does not count\nlab_node_write worker /var/lib/kubelet/config.yaml < c.yaml\n';
+    const found = problems(writeScenario(root, 'nobackup', yaml, { 'setup.sh': setup }));
+    expect(found).toEqual([
+      expect.objectContaining({ file: expect.stringMatching(/setup\.sh$/), line: 3, field: 'backup' }),
+    ]);
+    const backed = yaml.replace(
+      'checks:',
+      'backup:\n  - { node: worker, path: /var/lib/kubelet/config.yaml }\nchecks:',
+    );
+    expect(loadScenario(writeScenario(root, 'backed', backed, { 'setup.sh': setup })).valid).toBe(true);
+    const edits = "lab_node_sh worker 'sed -i s/a/b/ /etc/default/kubelet'\n";
+    expect(problems(writeScenario(root, 'sed', yaml, { 'setup.sh': edits }))[0]?.field).toBe('backup');
   });
 });
 

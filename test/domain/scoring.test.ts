@@ -5,6 +5,7 @@ import { hintText, isSolved, nextHint, score } from '../../src/domain/scoring.js
 
 const hint = (id: string) => ({ nudge: `${id} nudge`, teach: `${id} teach`, command: `${id} command` });
 const scenario = scenarioSchema.parse({
+  format_version: 1,
   id: 's',
   title: 'S',
   domain: 'cluster-setup',

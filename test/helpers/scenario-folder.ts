@@ -27,13 +27,24 @@ checks:
       op: bitmask
       value: "600"
     hint: { nudge: n, teach: t, command: c }
+format_version: 1
+`;
+
+/** A selftest.yaml for VALID_YAML's checks (the cases are never run by the loader tests). */
+export const VALID_SELFTEST = `otherSolutions:
+  - { name: another way, script: "true" }
+nearMisses:
+  - { name: miss one, failing: [first], script: "true" }
+  - name: miss two
+    failing: [second]
+    script: "true"
 `;
 
 export function writeScenario(
   root: string,
   folder: string,
   yaml: string,
-  files: Record<string, string> = {},
+  files: Record<string, string | null> = {},
 ) {
   const dir = path.join(root, folder);
   fs.mkdirSync(dir, { recursive: true });
@@ -43,8 +54,13 @@ export function writeScenario(
     'debrief.md': '# Debrief\n\n## Why it matters\n\nx\n\n## Common mistakes\n\ny\n',
     'setup.sh': 'set -euo pipefail\n',
     'solution.sh': 'set -euo pipefail\n',
+    'selftest.yaml': VALID_SELFTEST,
   };
-  for (const [name, text] of Object.entries({ ...defaults, ...files }))
+  for (const [name, text] of Object.entries({ ...defaults, ...files })) {
+    // null: leave the default file out.
+    if (text === null) continue;
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), text);
+  }
   return dir;
 }

@@ -1,11 +1,13 @@
 /**
- * Shared helpers for scenario self-tests. Provider-agnostic: everything goes through a Trainer and
- * a scenario id, so cluster scenarios reuse it with a Trainer whose `resolveLab` points at a lab.
+ * Shared helpers for scenario self-tests. The cases are data in each scenario folder
+ * (selftest.yaml); selftest.test.ts runs every cluster-free folder through defineScenarioSelfTest,
+ * and the cluster tier's harness reuses the same helpers with a Trainer whose `resolveLab` points
+ * at a lab.
  *
  *   const h = scenarioHarness(trainer, 'tls-ca');
- *   await h.setup();            // every graded check must now fail
+ *   await h.setup();              // every graded check must now fail
  *   await h.learner('openssl …'); // a learner's own commands, in the workspace, with the scenario env
- *   expectOnlyFailing(await h.check(), ['john-verifies']);
+ *   expectExactlyNotPassing(await h.check(), ['john-verifies']);
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,8 +16,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AttemptStore } from '../../src/adapters/attempt-store.js';
 import type { CommandResult } from '../../src/adapters/process/run.js';
 import { ProgressStore } from '../../src/adapters/progress-store.js';
+import { loadScenarios } from '../../src/adapters/scenario-loader.js';
 import type { CheckResult } from '../../src/domain/checks.js';
-import type { Scenario } from '../../src/domain/scenario.js';
+import { formatProblem, type Scenario } from '../../src/domain/scenario.js';
+import { isSolved } from '../../src/domain/scoring.js';
 import { Trainer, type TrainerDeps } from '../../src/engine/trainer.js';
 
 export const SCENARIOS_ROOT = path.resolve(import.meta.dirname, '..', '..', 'scenarios');
@@ -98,95 +102,137 @@ export function expectAllGradedFail(results: readonly CheckResult[]): void {
   for (const r of graded) expect(r.status, `${r.checkId} after setup\n${explain(results)}`).toBe('fail');
 }
 
-export function expectAllGradedPass(results: readonly CheckResult[]): void {
-  for (const r of results.filter((x) => x.graded))
-    expect(r.status, `${r.checkId}\n${explain(results)}`).toBe('pass');
+/**
+ * Checks that keep a solution from counting as solved, as the learner would see it: every graded
+ * check and every guard must pass (domain isSolved), so a way that keeps the grades but breaks a
+ * guard is no solution.
+ */
+export function unsolvedBy(results: readonly CheckResult[]): string[] {
+  return isSolved(results) ? [] : results.filter((r) => r.status !== 'pass').map((r) => r.checkId);
 }
 
-/** Exactly these graded checks fail and every other graded one passes. */
-export function expectOnlyFailing(results: readonly CheckResult[], failing: readonly string[]): void {
+/** The learner would see "solved". */
+export function expectSolved(results: readonly CheckResult[]): void {
+  expect(unsolvedBy(results), explain(results)).toEqual([]);
+  expect(isSolved(results), explain(results)).toBe(true);
+}
+
+/**
+ * Exactly the `failing` checks (graded or guards) do not pass and every other check does;
+ * `mayAlsoFail`: either. "Not pass" is `fail`, or also `error` with `errorCounts` (on a lab a probe
+ * may refuse to guess: a kubelet config changed but not yet applied).
+ */
+export function expectExactlyNotPassing(
+  results: readonly CheckResult[],
+  failing: readonly string[],
+  mayAlsoFail: readonly string[] = [],
+  options: { readonly errorCounts?: boolean } = {},
+): void {
   const ids = new Set(results.map((r) => r.checkId));
-  for (const id of failing) expect(ids.has(id), `no check ${id}`).toBe(true);
-  const statuses = gradedStatuses(results);
-  const expected = Object.fromEntries(
-    Object.keys(statuses).map((id) => [id, failing.includes(id) ? 'fail' : 'pass']),
+  for (const id of [...failing, ...mayAlsoFail]) expect(ids.has(id), `no check ${id}`).toBe(true);
+  const notPass = (r: CheckResult) =>
+    r.status === 'fail' || (options.errorCounts === true && r.status === 'error');
+  const got = Object.fromEntries(
+    results
+      .filter((r) => !mayAlsoFail.includes(r.checkId))
+      .map((r) => [r.checkId, r.status === 'pass' ? 'pass' : notPass(r) ? 'not pass' : r.status]),
   );
-  expect(statuses, explain(results)).toEqual(expected);
+  const want = Object.fromEntries(
+    Object.keys(got).map((id) => [id, failing.includes(id) ? 'not pass' : 'pass']),
+  );
+  expect(got, explain(results)).toEqual(want);
 }
-
-/** A learner's way to the goal, or a near miss and the checks it must fail. */
-export type LearnerCase = { readonly name: string; readonly script: string };
-export type NearMiss = LearnerCase & { readonly failing: readonly string[] };
 
 /** Text of every result, to assert that a secret never appears in what the learner is shown. */
 export function shownText(results: readonly CheckResult[]): string {
   return results.map((r) => `${r.title}\n${r.expected}\n${r.actual}`).join('\n');
 }
 
-export type SelfTestOptions = {
-  /** Correct solutions other than the reference one; each must pass every graded check. */
-  readonly otherSolutions: readonly LearnerCase[];
-  /** Almost-right attempts; each must fail exactly its `failing` checks and pass the rest. */
-  readonly nearMisses: readonly NearMiss[];
-  /** Builds the Trainer (default: createTestTrainer over scenarios/ in a temporary home). */
-  readonly makeTrainer?: () => { trainer: Trainer; cleanup: () => void };
-  /** Extra assertions after the reference solution (for example: a secret is never shown). */
-  readonly afterSolution?: (h: ScenarioHarness, results: readonly CheckResult[]) => void | Promise<void>;
-  readonly timeout?: number;
-};
+/** No result shows the content of a secret file of the workspace (a token). */
+export function expectSecretsHidden(h: ScenarioHarness, results: readonly CheckResult[]): void {
+  for (const file of h.scenario.selftest.secrets ?? []) {
+    const target = path.join(h.workspace, file);
+    if (!fs.existsSync(target)) continue;
+    const secret = fs.readFileSync(target, 'utf8').trim();
+    expect(secret.length, `${file} is empty`).toBeGreaterThan(0);
+    expect(shownText(results), `${file} shown in a result`).not.toContain(secret);
+  }
+}
+
+/** The shipped scenarios, for the harnesses to iterate (a folder that does not load is a failure there). */
+export function shippedScenarios(lab: 'none' | 'cluster'): { ids: string[]; invalid: string[] } {
+  const entries = loadScenarios(SCENARIOS_ROOT);
+  return {
+    ids: entries.flatMap((e) => (e.valid && e.scenario.lab === lab ? [e.scenario.id] : [])),
+    invalid: entries.flatMap((e) =>
+      e.valid ? [] : [`${e.id}: ${e.problems.map(formatProblem).join('; ')}`],
+    ),
+  };
+}
 
 /**
- * The standard self-test of a scenario: after setup every graded check fails, after the reference
- * solution all pass, after reset the workspace is gone; other solutions pass; near misses fail the
- * right check.
+ * The standard self-test of a cluster-free scenario, from its selftest.yaml: after setup every
+ * graded check fails, after the reference solution it is solved, after reset the workspace is
+ * gone; every other solution solves it; each near miss fails exactly its checks. No result ever
+ * shows a secret file's content.
  */
-export function defineScenarioSelfTest(id: string, options: SelfTestOptions): void {
+export function defineScenarioSelfTest(id: string): void {
+  const probe = createTestTrainer();
+  const { selftest } = probe.trainer.get(id);
+  probe.cleanup();
+  const timeout = (selftest.timeoutSeconds ?? 20) * 1000;
   describe(`scenario ${id}`, () => {
     let h: ScenarioHarness;
     let cleanup: () => void;
     beforeEach(() => {
-      const made = (options.makeTrainer ?? createTestTrainer)();
+      const made = createTestTrainer();
       cleanup = made.cleanup;
       h = scenarioHarness(made.trainer, id);
     });
     afterEach(() => cleanup());
 
     it(
-      'fails every graded check after setup, passes them all after the reference solution, and reset removes the workspace',
+      'fails every graded check after setup, is solved by the reference solution, and reset removes the workspace',
       async () => {
         await h.setup();
         expect(fs.existsSync(h.workspace)).toBe(true);
-        expectAllGradedFail(await h.check());
+        const fresh = await h.check();
+        expectAllGradedFail(fresh);
+        expectSecretsHidden(h, fresh);
         await h.solve();
         const solved = await h.check();
-        expectAllGradedPass(solved);
-        await options.afterSolution?.(h, solved);
+        expectSolved(solved);
+        expectSecretsHidden(h, solved);
         await h.reset();
         expect(fs.existsSync(h.workspace)).toBe(false);
       },
-      options.timeout,
+      timeout,
     );
 
-    for (const solution of options.otherSolutions)
+    for (const solution of selftest.otherSolutions)
       it(
-        `accepts another correct solution: ${solution.name}`,
+        `is solved another way: ${solution.name}`,
         async () => {
           await h.setup();
           await h.learner(solution.script);
-          expectAllGradedPass(await h.check());
+          const results = await h.check();
+          expectSolved(results);
+          expectSecretsHidden(h, results);
         },
-        options.timeout,
+        timeout,
       );
 
-    for (const miss of options.nearMisses)
+    for (const miss of selftest.nearMisses)
       it(
         `near miss fails ${miss.failing.join(', ')}: ${miss.name}`,
         async () => {
           await h.setup();
           await h.learner(miss.script);
-          expectOnlyFailing(await h.check(), miss.failing);
+          const results = await h.check();
+          expectExactlyNotPassing(results, miss.failing, miss.mayAlsoFail);
+          expectSecretsHidden(h, results);
         },
-        options.timeout,
+        timeout,
       );
   });
 }

@@ -1,11 +1,10 @@
 import { X509Certificate } from 'node:crypto';
-import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { apiDown, apiWaiting, kubeRequest, labClient, loadKubeConfig } from './kube-client.js';
-import { type CredentialSource, credentialSource } from './kubeconfig.js';
+import { apiDown, apiWaiting, kubeRequest, labClient } from './kube-client.js';
+import type { CredentialSource } from './kubeconfig.js';
 import type { ProbeContext, ProbeExecutor } from './types.js';
 import { probeError, value } from './types.js';
-import { inWorkspace, readFileFacts } from './workspace.js';
+import { readNamed, workspaceClient } from './workspace-kubeconfig.js';
 
 const SA = /^system:serviceaccount:([^:]+):([^:]+)$/;
 
@@ -31,14 +30,6 @@ function resourceAttributes(spec: Parameters<ProbeExecutor<'access'>>[0]) {
     ...(spec.subresource ? { subresource: spec.subresource } : {}),
     ...(spec.namespace ? { namespace: spec.namespace } : {}),
   };
-}
-
-/** A workspace file named by a workspace kubeconfig: read only inside the workspace; undefined when missing. */
-async function readNamed(context: ProbeContext, file: string): Promise<string | undefined> {
-  const rel = path.relative(context.workspace, file);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
-  const f = await readFileFacts(context, rel, undefined);
-  return f.exists ? f.content : undefined;
 }
 
 /** Who a kubeconfig's context authenticates as, asked of the API (not read from the file). */
@@ -128,39 +119,9 @@ export const accessProbe: ProbeExecutor<'access'> = async (spec, context) => {
       user: spec.user,
     });
   }
-  const file = inWorkspace(context, spec.kubeconfig);
-  if (!file) return probeError(`${spec.kubeconfig} is outside the scenario workspace`);
-  const text = await readFileFacts(context, spec.kubeconfig, undefined).catch((error: Error) => error);
-  if (text instanceof Error) return probeError(text.message);
-  if (!text.exists) return probeError(`${spec.kubeconfig} does not exist`);
-  if (text.content === undefined) return probeError(`${spec.kubeconfig} cannot be read`);
-  let source: CredentialSource;
-  try {
-    source = credentialSource(text.content, spec.context, path.dirname(file));
-  } catch (error) {
-    return probeError(`${spec.kubeconfig} ${(error as Error).message}`);
-  }
-  // A plugin is a program the learner can name: the checks never run it (client-node would).
-  if (source.type === 'plugin')
-    return probeError(
-      `${spec.kubeconfig} authenticates with a credential plugin (${source.kind}), which the checks never run`,
-    );
-  let kc: KubeConfig;
-  try {
-    kc = loadKubeConfig(file, spec.context);
-  } catch (error) {
-    return probeError(`${spec.kubeconfig} cannot be used: ${(error as Error).message.split('\n')[0]}`);
-  }
-  // The token kubectl would send (client-go: a readable tokenFile wins, trimmed; read only inside
-  // the workspace), not client-node's own reading of the file.
-  const token =
-    source.type === 'token'
-      ? source.token
-      : source.type === 'token-file'
-        ? (await readNamed(context, source.path))?.trim() || source.fallback
-        : undefined;
-  const user = kc.getCurrentUser() as { token?: string } | null;
-  if (user && source.type === 'token-file') user.token = token;
+  const made = await workspaceClient(context, spec.kubeconfig, spec.context);
+  if (!made.ok) return made.observation;
+  const { kc, source, token } = made.client;
   const r = await kubeRequest(kc, '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
     method: 'POST',
     body: {

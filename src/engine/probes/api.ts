@@ -5,6 +5,7 @@ import { apiDown, apiWaiting, collectionPath, kubeRequest, labClient } from './k
 import { resolveNode } from './nodes.js';
 import type { ProbeContext, ProbeExecutor } from './types.js';
 import { probeError, value } from './types.js';
+import { workspaceClient } from './workspace-kubeconfig.js';
 
 type Meta = {
   name?: string;
@@ -79,8 +80,45 @@ async function subresourceProbe(
   });
 }
 
+/**
+ * `api` with `kubeconfig`: the request made as the workspace kubeconfig's context, in its
+ * namespace unless the spec names one — `kubectl get` with that file. The status is the answer
+ * (403 is a refusal, not an error); an apiserver that is down for the lab admin too is a wait.
+ */
+async function asKubeconfigProbe(
+  spec: Extract<ProbeSpec, { kind: 'api' }>,
+  kubeconfig: string,
+  context: ProbeContext,
+): Promise<Observation> {
+  const made = await workspaceClient(context, kubeconfig, spec.context);
+  if (!made.ok) return made.observation;
+  const namespace = spec.namespace ?? made.client.namespace;
+  let path = collectionPath(spec.apiVersion, spec.resource, namespace);
+  if (spec.name) path += `/${encodeURIComponent(spec.name)}`;
+  else if (spec.selector) path += `?labelSelector=${encodeURIComponent(spec.selector)}`;
+  const r = await kubeRequest(made.client.kc, path, { signal: context.signal });
+  if (r.type === 'invalid') return probeError(`${kubeconfig} ${r.message}`);
+  if (r.type === 'unreachable' || (r.type === 'http' && r.status >= 500)) {
+    // Down for everyone (restarting) → wait; reachable for the lab admin → the context's own fault.
+    const ready = await apiGet(context, '/readyz');
+    if (!ready.ok) return ready.observation;
+    return value({ status: r.type === 'http' ? r.status : 0, ok: false, namespace, message: r.message });
+  }
+  const body = r.body as { items?: unknown[] } | undefined;
+  const list =
+    !spec.name && Array.isArray(body?.items) ? { items: body?.items, count: body?.items?.length } : {};
+  return value({
+    status: r.status,
+    ok: r.type === 'ok',
+    namespace,
+    ...list,
+    message: r.type === 'http' ? r.message : undefined,
+  });
+}
+
 /** `api`: the object (name given) or the list `{items, count}`; 404 → nothing (so `absent` works). */
 export const apiProbe: ProbeExecutor<'api'> = async (spec, context) => {
+  if (spec.kubeconfig) return asKubeconfigProbe(spec, spec.kubeconfig, context);
   if (spec.subresource) return subresourceProbe(spec, context);
   let path = collectionPath(spec.apiVersion, spec.resource, spec.namespace);
   if (spec.name) path += `/${encodeURIComponent(spec.name)}`;

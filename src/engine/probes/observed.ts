@@ -14,12 +14,12 @@ import { probeError, value } from './types.js';
  * time order: a snapshot replaces the state, a watch event updates one object, so the state at any
  * moment of the attempt is known, not just at the moments a poll happened to look.
  *
- * Fact names (the probe's `fact`), and what each observes:
+ * Facts (the probe's `fact`, with its own fields), and what each observes:
  *
  * - `recorder` → `{running, samples, since, lastSampleAgeSeconds}`: the recorder is installed and
  *   writing (`running`: a line in the last 45 s). A guard check, usually ungraded.
  *
- * - `node-maintenance:<node>` (`<node>` = `worker`, `control-plane` or a name) →
+ * - `node-maintenance` (with `node:` = `worker`, `control-plane` or a name) →
  *   `{node, kubeletRestarts, restarts: [{at, unschedulable, evictable: ["ns/name"], known}],
  *     cordonedAtEveryRestart, emptyAtEveryRestart, drainedBeforeRestart, drainedAtSomePoint,
  *     backInServiceAfterLastRestart, unschedulableNow}`.
@@ -33,7 +33,7 @@ import { probeError, value } from './types.js';
  *   `backInServiceAfterLastRestart`: the kubelet restarted during the attempt and the node is now
  *   schedulable and Ready (uncordoned after the maintenance).
  *
- * - `pdb:<namespace>/<name>` → `{minAvailable, lowestHealthy, lowestAt, respected, samples, seen}`:
+ * - `pdb` (with `namespace:` and `name:`) → `{minAvailable, lowestHealthy, lowestAt, respected, samples, seen}`:
  *   the fewest healthy pods (Ready, matching the PDB's matchLabels, not being deleted) at any moment
  *   from the first one where the PDB existed and was satisfied. The floor is `spec.minAvailable`
  *   when it is a number, else the PDB's `status.desiredHealthy`. `respected`: seen and never below
@@ -299,26 +299,22 @@ async function recorderLines(context: ProbeContext): Promise<RecorderLine[] | Ob
 }
 
 export const observedProbe: ProbeExecutor<'observed'> = async (spec, context) => {
-  const [name, arg = ''] = spec.fact.split(/:(.*)/s);
-  if (name === 'recorder') {
-    const lines = await recorderLines(context);
-    return Array.isArray(lines) ? value(recorderFact(lines, Date.now())) : lines;
+  switch (spec.fact) {
+    case 'recorder': {
+      const lines = await recorderLines(context);
+      return Array.isArray(lines) ? value(recorderFact(lines, Date.now())) : lines;
+    }
+    case 'node-maintenance': {
+      const node = await resolveNode(context, spec.node);
+      const batch = await nodeBatch(context, node);
+      const [lines, procs] = await Promise.all([recorderLines(context), batch.processes('kubelet')]);
+      if (!Array.isArray(lines)) return lines;
+      const started = procs.at(-1)?.startedAt;
+      return value(nodeMaintenanceFact(lines, node, started ? started * 1000 : undefined));
+    }
+    case 'pdb': {
+      const lines = await recorderLines(context);
+      return Array.isArray(lines) ? value(pdbFact(lines, spec.namespace, spec.name)) : lines;
+    }
   }
-  if (name === 'node-maintenance') {
-    const node = await resolveNode(context, arg || 'worker');
-    const batch = await nodeBatch(context, node);
-    const [lines, procs] = await Promise.all([recorderLines(context), batch.processes('kubelet')]);
-    if (!Array.isArray(lines)) return lines;
-    const started = procs.at(-1)?.startedAt;
-    return value(nodeMaintenanceFact(lines, node, started ? started * 1000 : undefined));
-  }
-  if (name === 'pdb') {
-    const [ns, pdb] = arg.includes('/') ? arg.split('/') : ['default', arg];
-    if (!pdb) return probeError('the pdb fact needs a name: pdb:<namespace>/<name>');
-    const lines = await recorderLines(context);
-    return Array.isArray(lines) ? value(pdbFact(lines, ns ?? 'default', pdb)) : lines;
-  }
-  return probeError(
-    `unknown fact "${spec.fact}" (known: recorder, node-maintenance:<node>, pdb:<namespace>/<name>)`,
-  );
 };

@@ -16,10 +16,10 @@ import type { ClusterAccess } from '../../../src/engine/probes/types.js';
 import {
   createTestTrainer,
   expectAllGradedFail,
-  expectAllGradedPass,
+  expectExactlyNotPassing,
+  expectSecretsHidden,
+  expectSolved,
   explain,
-  type LearnerCase,
-  type NearMiss,
   type ScenarioHarness,
   scenarioHarness,
 } from '../../scenarios/harness.js';
@@ -88,57 +88,23 @@ export async function expectClusterHealthy(access: ClusterAccess, timeoutMs = 24
   expect.fail(`the cluster is not healthy after reset: ${last}`);
 }
 
-export type ClusterNearMiss = NearMiss & {
-  /**
-   * Checks that may fail as well, but need not: what they observe depends on a race inside a
-   * Kubernetes component (say why at the case).
-   */
-  readonly mayAlsoFail?: readonly string[];
-};
-
-export type ClusterSelfTest = {
-  readonly otherSolutions: readonly LearnerCase[];
-  readonly nearMisses: readonly ClusterNearMiss[];
-  /** Extra assertions on the reference solution's results. */
-  readonly afterSolution?: (h: ScenarioHarness, results: readonly CheckResult[]) => void | Promise<void>;
-};
-
-/**
- * Exactly these graded checks do not pass and every other graded one does (`mayAlsoFail`: either).
- * "Not pass" is `fail`, or `error` where a probe refuses to guess (a kubelet config changed but not
- * yet applied).
- */
-export function expectOnlyNotPassing(
-  results: readonly CheckResult[],
-  failing: readonly string[],
-  mayAlsoFail: readonly string[] = [],
-): void {
-  const ids = new Set(results.map((r) => r.checkId));
-  for (const id of [...failing, ...mayAlsoFail]) expect(ids.has(id), `no check ${id}`).toBe(true);
-  const got = Object.fromEntries(
-    results
-      .filter((r) => r.graded)
-      .map((r) => [r.checkId, r.status === 'pass' ? 'pass' : 'not pass'])
-      .filter(([id]) => !mayAlsoFail.includes(id ?? '')),
-  );
-  const want = Object.fromEntries(
-    Object.keys(got).map((id) => [id, failing.includes(id) ? 'not pass' : 'pass']),
-  );
-  expect(got, explain(results)).toEqual(want);
-}
-
 function printResults(label: string, results: readonly CheckResult[]): void {
   console.log(`--- ${label}\n${explain(results)}`);
 }
 
 /**
- * The standard cluster self-test: after setup every graded check fails; after the reference
- * solution every check passes (graded and guards); after reset the backed-up node files are
- * byte-identical to before setup and the cluster is healthy. Other solutions pass, near misses fail
- * exactly their checks — each case set up and reset on its own.
+ * The standard cluster self-test, from the scenario's selftest.yaml: after setup every graded
+ * check fails; the reference solution solves it (graded checks and guards); after reset the
+ * backed-up node files are byte-identical to before setup and the cluster is healthy. Every other
+ * solution solves it; each near miss fails exactly its checks (an `error` counts as not passing:
+ * a probe may refuse to guess) — each case set up and reset on its own.
  */
-export function defineClusterSelfTest(id: string, options: ClusterSelfTest): void {
+export function defineClusterSelfTest(id: string): void {
   const inCi = process.env.CI === 'true';
+  const probe = createTestTrainer();
+  const { selftest } = probe.trainer.get(id);
+  probe.cleanup();
+  const timeout = selftest.timeoutSeconds === undefined ? undefined : selftest.timeoutSeconds * 1000;
   describe(`cluster scenario ${id}`, () => {
     const withLab = async (
       body: (h: ScenarioHarness, access: ClusterAccess, scenario: Scenario) => Promise<void>,
@@ -151,10 +117,9 @@ export function defineClusterSelfTest(id: string, options: ClusterSelfTest): voi
         return;
       }
       await waitLabSettled(access.provider, access.kubeconfigPath);
-      const hooks = new ClusterLifecycle({ env: labEnv() });
       const { trainer, cleanup } = createTestTrainer({
         resolveLab: async () => access,
-        ...(hooks ? { clusterHooks: hooks } : {}),
+        clusterHooks: new ClusterLifecycle({ env: labEnv() }),
       });
       const h = scenarioHarness(trainer, id);
       const before = await nodeFileHashes(access, h.scenario.backup);
@@ -168,41 +133,51 @@ export function defineClusterSelfTest(id: string, options: ClusterSelfTest): voi
       }
     };
 
-    it('setup fails every graded check; the reference solution passes all; reset restores the lab', async (ctx) =>
-      withLab(async (h) => {
-        await h.setup();
-        const fresh = await h.check();
-        printResults(`${id} after setup`, fresh);
-        expectAllGradedFail(fresh);
-        await h.solve();
-        const solved = await h.check();
-        printResults(`${id} after the reference solution`, solved);
-        expectAllGradedPass(solved);
-        for (const r of solved) expect(r.status, `${r.checkId}\n${explain(solved)}`).toBe('pass');
-        await options.afterSolution?.(h, solved);
-      }, ctx));
-
-    for (const solution of options.otherSolutions)
-      it(`accepts another correct solution: ${solution.name}`, async (ctx) =>
+    it(
+      'setup fails every graded check; the reference solution solves it; reset restores the lab',
+      async (ctx) =>
         withLab(async (h) => {
           await h.setup();
-          await h.learner(solution.script);
-          const results = await h.check();
-          printResults(`${id} other solution: ${solution.name}`, results);
-          expectAllGradedPass(results);
-        }, ctx));
+          const fresh = await h.check();
+          printResults(`${id} after setup`, fresh);
+          expectAllGradedFail(fresh);
+          await h.solve();
+          const solved = await h.check();
+          printResults(`${id} after the reference solution`, solved);
+          expectSolved(solved);
+          expectSecretsHidden(h, solved);
+        }, ctx),
+      timeout,
+    );
 
-    for (const miss of options.nearMisses)
-      it(`near miss fails ${miss.failing.join(', ')}: ${miss.name}`, async (ctx) =>
-        withLab(async (h) => {
-          await h.setup();
-          await h.learner(miss.script);
-          const results = await h.check();
-          printResults(`${id} near miss: ${miss.name}`, results);
-          expectOnlyNotPassing(results, miss.failing, miss.mayAlsoFail);
-        }, ctx));
+    for (const solution of selftest.otherSolutions)
+      it(
+        `is solved another way: ${solution.name}`,
+        async (ctx) =>
+          withLab(async (h) => {
+            await h.setup();
+            await h.learner(solution.script);
+            const results = await h.check();
+            printResults(`${id} other solution: ${solution.name}`, results);
+            expectSolved(results);
+            expectSecretsHidden(h, results);
+          }, ctx),
+        timeout,
+      );
+
+    for (const miss of selftest.nearMisses)
+      it(
+        `near miss fails ${miss.failing.join(', ')}: ${miss.name}`,
+        async (ctx) =>
+          withLab(async (h) => {
+            await h.setup();
+            await h.learner(miss.script);
+            const results = await h.check();
+            printResults(`${id} near miss: ${miss.name}`, results);
+            expectExactlyNotPassing(results, miss.failing, miss.mayAlsoFail, { errorCounts: true });
+            expectSecretsHidden(h, results);
+          }, ctx),
+        timeout,
+      );
   });
 }
-
-/** Learner scripts start with the scenario helpers loaded (the same ones setup and solution use). */
-export const LIB = 'source "$SCENARIO_DIR/../_lib/lab.sh"\n';

@@ -353,6 +353,14 @@ describe('API probes against a fake apiserver', () => {
             }),
           );
         }
+        if (req.url === '/api/v1/namespaces/dev/pods') {
+          if (req.headers.authorization === 'Bearer from-file')
+            return res.end(JSON.stringify({ items: [{}] }));
+          res.statusCode = 403;
+          return res.end(
+            JSON.stringify({ kind: 'Status', message: 'pods is forbidden: User "x" cannot list' }),
+          );
+        }
         if (req.url === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews')
           return res.end(
             JSON.stringify({ status: { allowed: req.headers.authorization === 'Bearer from-file' } }),
@@ -497,5 +505,29 @@ describe('API probes against a fake apiserver', () => {
     expect(results.map((r) => r.status)).toEqual(['pass', 'pass', 'error']);
     expect(results[2]?.actual).toMatch(/credential plugin \(exec\), which the checks never run/);
     expect(fs.existsSync(marker)).toBe(false);
+  });
+
+  it('api as a workspace kubeconfig: the list kubectl get would ask for, in the context namespace, a refusal as an answer', async () => {
+    const server = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+    const kc = (user: string) =>
+      `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    insecure-skip-tls-verify: true\n    server: ${server}\nusers:\n- name: u\n  user: ${user}\ncontexts:\n- name: x\n  context: {cluster: c, user: u, namespace: dev}\ncurrent-context: x\n`;
+    fs.writeFileSync(path.join(tmp, 'john.token'), 'from-file\n');
+    fs.writeFileSync(path.join(tmp, 'get-ok.kubeconfig'), kc('{ tokenFile: john.token }'));
+    fs.writeFileSync(path.join(tmp, 'get-no.kubeconfig'), kc('{ token: someone-else }'));
+    const list = (file: string) =>
+      check({ kind: 'api', kubeconfig: file, resource: 'pods' }, { op: 'eq', value: 200 }, 'status');
+    const results = await runRound(
+      [
+        list('get-ok.kubeconfig'),
+        { ...list('get-ok.kubeconfig'), id: 'ns', field: 'namespace', expect: { op: 'eq', value: 'dev' } },
+        list('get-no.kubeconfig'),
+      ],
+      { workspace: tmp, cluster: { provider: new FakeLabProvider({}), kubeconfigPath: kubeconfig } },
+    );
+    expect(results.map((r) => `${r.status} ${r.actual}`)).toEqual([
+      'pass found `200`',
+      'pass found `dev`',
+      'fail found `403`',
+    ]);
   });
 });

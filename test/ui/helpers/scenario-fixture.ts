@@ -12,7 +12,8 @@ import { Trainer } from '../../../src/engine/trainer.js';
  */
 export type Fixture = { readonly root: string; readonly scenarios: string; readonly home: string };
 
-const SCENARIO_YAML = `id: tls-on
+const SCENARIO_YAML = `format_version: 1
+id: tls-on
 title: Turn TLS on in app.yaml
 domain: cluster-hardening
 difficulty: easy
@@ -68,12 +69,23 @@ Plain HTTP leaks tokens.
 Editing the wrong file.
 `;
 
+const SELFTEST = `otherSolutions:
+  - name: notes first
+    script: |
+      echo done > notes.txt
+      sed -i 's/tls: false/tls: true/' app.yaml
+nearMisses:
+  - { name: no notes, failing: [notes-written], script: "sed -i 's/tls: false/tls: true/' app.yaml" }
+  - { name: only notes, failing: [tls-enabled], script: echo done > notes.txt }
+`;
+
 export function writeScenario(dir: string, id = 'tls-on', title?: string, domain?: string): void {
   fs.mkdirSync(dir, { recursive: true });
   let yaml = SCENARIO_YAML.replace('id: tls-on', `id: ${id}`);
   if (title) yaml = yaml.replace('title: Turn TLS on in app.yaml', `title: ${title}`);
   if (domain) yaml = yaml.replace('domain: cluster-hardening', `domain: ${domain}`);
   fs.writeFileSync(path.join(dir, 'scenario.yaml'), yaml);
+  fs.writeFileSync(path.join(dir, 'selftest.yaml'), SELFTEST);
   fs.writeFileSync(path.join(dir, 'brief.md'), BRIEF);
   fs.writeFileSync(path.join(dir, 'debrief.md'), DEBRIEF);
   fs.writeFileSync(
@@ -94,7 +106,10 @@ export function makeFixture(): Fixture {
   writeScenario(path.join(scenarios, 'tls-on'));
   writeScenario(path.join(scenarios, 'audit-log'), 'audit-log', 'Keep an audit log', 'monitoring-runtime');
   fs.mkdirSync(path.join(scenarios, 'broken-one'), { recursive: true });
-  fs.writeFileSync(path.join(scenarios, 'broken-one', 'scenario.yaml'), 'id: broken-one\ntitle: Broken\n');
+  fs.writeFileSync(
+    path.join(scenarios, 'broken-one', 'scenario.yaml'),
+    'format_version: 1\nid: broken-one\ntitle: Broken\n',
+  );
   fs.mkdirSync(home, { recursive: true });
   return { root, scenarios, home };
 }

@@ -1,0 +1,74 @@
+import path from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Observation } from '../../domain/checks.js';
+import { loadKubeConfig } from './kube-client.js';
+import { type CredentialSource, credentialSource, describeKubeconfig } from './kubeconfig.js';
+import type { ProbeContext } from './types.js';
+import { probeError } from './types.js';
+import { inWorkspace, readFileFacts } from './workspace.js';
+
+/** A workspace kubeconfig made ready to send requests as kubectl would with it. */
+export type WorkspaceClient = {
+  readonly kc: KubeConfig;
+  readonly source: CredentialSource;
+  /** The bearer token kubectl would send (undefined for a certificate or no credential). */
+  readonly token: string | undefined;
+  /** The namespace kubectl would use with the context (`default` when it names none). */
+  readonly namespace: string;
+};
+
+/** A file a workspace kubeconfig names, read only inside the workspace; undefined when missing or outside. */
+export async function readNamed(context: ProbeContext, file: string): Promise<string | undefined> {
+  const rel = path.relative(context.workspace, file);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  const f = await readFileFacts(context, rel, undefined);
+  return f.exists ? f.content : undefined;
+}
+
+/**
+ * The learner's kubeconfig (a workspace file) as a client. Never runs a credential plugin (that is
+ * a program the learner names; client-node would run it), and sends the token kubectl would send
+ * (client-go: a readable tokenFile wins over token, trimmed, read only inside the workspace), not
+ * client-node's own reading of the file.
+ */
+export async function workspaceClient(
+  context: ProbeContext,
+  kubeconfig: string,
+  contextName: string | undefined,
+): Promise<{ ok: true; client: WorkspaceClient } | { ok: false; observation: Observation }> {
+  const fail = (message: string) => ({ ok: false as const, observation: probeError(message) });
+  const file = inWorkspace(context, kubeconfig);
+  if (!file) return fail(`${kubeconfig} is outside the scenario workspace`);
+  const text = await readFileFacts(context, kubeconfig, undefined).catch((error: Error) => error);
+  if (text instanceof Error) return fail(text.message);
+  if (!text.exists) return fail(`${kubeconfig} does not exist`);
+  if (text.content === undefined) return fail(`${kubeconfig} cannot be read`);
+  let source: CredentialSource;
+  let namespace: string;
+  try {
+    source = credentialSource(text.content, contextName, path.dirname(file));
+    namespace =
+      describeKubeconfig(text.content, contextName, path.dirname(file)).context.namespace ?? 'default';
+  } catch (error) {
+    return fail(`${kubeconfig} ${(error as Error).message}`);
+  }
+  if (source.type === 'plugin')
+    return fail(
+      `${kubeconfig} authenticates with a credential plugin (${source.kind}), which the checks never run`,
+    );
+  let kc: KubeConfig;
+  try {
+    kc = loadKubeConfig(file, contextName);
+  } catch (error) {
+    return fail(`${kubeconfig} cannot be used: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const token =
+    source.type === 'token'
+      ? source.token
+      : source.type === 'token-file'
+        ? (await readNamed(context, source.path))?.trim() || source.fallback
+        : undefined;
+  const user = kc.getCurrentUser() as { token?: string } | null;
+  if (user && source.type === 'token-file') user.token = token;
+  return { ok: true, client: { kc, source, token, namespace } };
+}
