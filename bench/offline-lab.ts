@@ -111,6 +111,33 @@ function labRss(containerIds: string[]): { bytes: number; processes: number } {
   return { bytes, processes };
 }
 
+/** `docker system df` of the lab engine: bytes of one type (Images, Local Volumes…). */
+function engineBytes(type: string): number {
+  const r = spawnSync('docker', ['system', 'df', '--format', '{{.Type}}\t{{.Size}}'], {
+    env: { ...process.env, ...engine },
+    encoding: 'utf8',
+  });
+  const size = r.stdout
+    .split('\n')
+    .find((l) => l.startsWith(`${type}\t`))
+    ?.split('\t')[1];
+  const m = /^([\d.]+)\s*([kMGT]?B)$/.exec(size ?? '');
+  const unit: Record<string, number> = { B: 1, kB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
+  return m?.[1] && m[2] ? Number(m[1]) * (unit[m[2]] ?? 1) : 0;
+}
+
+function engineImages(): string[] {
+  const r = spawnSync(
+    'docker',
+    ['images', '--format', '{{.Repository}}:{{.Tag}} {{.Size}}', 'k8s-harden-lab/kind-node'],
+    {
+      env: { ...process.env, ...engine },
+      encoding: 'utf8',
+    },
+  );
+  return r.stdout.trim().split('\n').filter(Boolean);
+}
+
 const lines: string[] = [];
 const out = (line: string) => {
   lines.push(line);
@@ -177,9 +204,8 @@ out(`| Go module cache (go/mod) | ${gib(du(path.join(cache, 'go', 'mod')))} |`);
 out(`| Go build cache (go/build; safe to delete) | ${gib(du(path.join(cache, 'go', 'build')))} |`);
 out(`| built binaries (offline/bin) | ${gib(du(path.join(cache, 'offline', 'bin')))} |`);
 out(`| pod image tarballs (offline/images) | ${gib(du(path.join(cache, 'offline', 'images')))} |`);
-out(
-  `| lab engine data root (/var/lib/k8s-harden-lab/docker: node image) | ${gib(du('/var/lib/k8s-harden-lab/docker'))} |`,
-);
+out(`| lab engine, node images (${engineImages().join(', ')}) | ${gib(engineBytes('Images'))} |`);
+out(`| lab engine, node volumes of the labs running now | ${gib(engineBytes('Local Volumes'))} |`);
 
 // --- cached up / down, against kind itself -------------------------------------------------------
 // The lifecycle runs on the machine cache's build (a cold run's cache goes now).
