@@ -261,10 +261,11 @@ spec:
         'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: default-deny, namespace: khl-lab-test}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n',
       );
       expect(deny.exitCode, deny.stderr).toBe(0);
+      // kube-router applies a policy in seconds; on a machine under heavy load it can take a minute.
       await waitFor(
         'the default-deny policy to drop the connection',
         async () => ((await fetchFrom('client', `http://${webIp}:8080`)).exitCode !== 0 ? true : undefined),
-        60_000,
+        180_000,
       );
       const blocked = await fetchFrom('other', `http://${webIp}:8080`);
       expect(blocked.exitCode, blocked.stdout).not.toBe(0);
@@ -280,7 +281,7 @@ spec:
           const r = await fetchFrom('client', `http://${webIp}:8080`);
           return r.stdout.includes('hello-from-web') ? r.stdout : undefined;
         },
-        60_000,
+        180_000,
       );
       expect(reopened).toContain('hello-from-web');
       // Only the client: the other pod is still dropped.
