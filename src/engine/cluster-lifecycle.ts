@@ -5,7 +5,7 @@ import type { LabProvider } from '../adapters/lab/provider.js';
 import { log } from '../adapters/log.js';
 import { labDir } from '../adapters/paths.js';
 import type { Scenario } from '../domain/scenario.js';
-import { EXIT, UserError } from './errors.js';
+import { EXIT, ExternalError, UserError } from './errors.js';
 import { kubeRequest, loadKubeConfig } from './probes/kube-client.js';
 import { pickNode } from './probes/nodes.js';
 import { installRecorderScript, removeRecorderScript } from './probes/observed-recorder.js';
@@ -109,7 +109,9 @@ export class ClusterLifecycle implements ClusterHooks {
   private async exec(provider: LabProvider, node: string, script: string, what: string): Promise<string> {
     const r = await provider.exec(node, ['bash', '-s'], { stdin: script, timeoutMs: EXEC_TIMEOUT_MS });
     if (r.exitCode !== 0)
-      throw new UserError(
+      throw new ExternalError(
+        `bash -s on ${node} (${what})`,
+        r,
         `${what} on ${node} failed: ${r.failure || r.stderr.trim()}`,
         'check the lab with `k8s-harden-lab status`; details are in the debug log',
         EXIT.lab,

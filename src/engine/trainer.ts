@@ -18,7 +18,7 @@ import {
   score,
 } from '../domain/scoring.js';
 import { runRound } from './check-runner.js';
-import { EXIT, UserError } from './errors.js';
+import { BugError, EXIT, ExternalError, UserError } from './errors.js';
 import type { ClusterAccess } from './probes/types.js';
 
 /** Lab work a cluster scenario needs around its scripts (backups, restore, health); see cluster-lifecycle. */
@@ -209,7 +209,9 @@ export class Trainer {
     if (access && this.deps.clusterHooks) await this.deps.clusterHooks.beforeSetup(scenario, access, onLine);
     const r = await this.runScript(scenario, 'setup', access, options);
     if (r.exitCode !== 0)
-      throw new UserError(
+      throw new ExternalError(
+        `bash ${scenario.setup}`,
+        r,
         `setup of "${scenario.id}" failed: ${r.failure}`,
         `run \`k8s-harden-lab reset ${scenario.id}\`, then try again; details are in ${log.path() ?? 'the debug log'}`,
         EXIT.lab,
@@ -291,11 +293,7 @@ export class Trainer {
     this.forfeit(scenario);
     const r = await this.runScript(scenario, 'solution', access, options);
     if (r.exitCode !== 0)
-      throw new UserError(
-        `the reference solution of "${scenario.id}" failed: ${r.failure}`,
-        'this is a bug in the scenario; please report it',
-        EXIT.bug,
-      );
+      throw new BugError(`the reference solution of "${scenario.id}" failed: ${r.failure}`);
   }
 
   /** Puts everything back as before setup: lab files restored, API objects removed, workspace gone. */

@@ -1,7 +1,7 @@
 import { render } from 'ink';
 import { log } from '../adapters/log.js';
 import type { AppServices } from '../cli/services.js';
-import { EXIT, errorMessage } from '../engine/errors.js';
+import { describeError, EXIT, errorMessage } from '../engine/errors.js';
 import { App, DEFAULT_TIMING, type Timing } from './App.js';
 import { colorEnabled } from './ServicesContext.js';
 import { type AppState, initialState, resumeState } from './state.js';
@@ -131,9 +131,8 @@ export async function runTui(
     }
   } catch (error) {
     log.error('terminal UI crashed', { error: error instanceof Error ? error.stack : String(error) });
-    stderr.write(
-      `error: the terminal UI stopped: ${errorMessage(error)}\nnext: this looks like a bug; the details are in ${log.path() ?? 'the debug log'}\n`,
-    );
-    return EXIT.bug;
+    const d = describeError(error, log.path());
+    stderr.write(`error: the terminal UI stopped: ${d.message}\nnext: ${d.next}\n`);
+    return d.exitCode;
   }
 }
