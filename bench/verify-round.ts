@@ -15,6 +15,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { localIo } from '../src/adapters/local-io.js';
 import { packageRoot, scenariosDir, workspaceDir } from '../src/adapters/paths.js';
 import { runCommand } from '../src/adapters/process/run.js';
 import { loadScenarios } from '../src/adapters/scenario-loader.js';
@@ -168,11 +169,11 @@ async function main(): Promise<void> {
     const shell: number[] = [];
     try {
       // Warm-up (first TLS handshake, page cache) for both.
-      await runRound(s.checks, { workspace, cluster: access });
+      await runRound(s.checks, { workspace, cluster: access, io: localIo });
       await runCommand('bash', [scriptFile], { cwd: workspace, timeoutMs: 300_000 });
       for (let i = 0; i < ROUNDS; i++) {
         let t = performance.now();
-        await runRound(s.checks, { workspace, cluster: access });
+        await runRound(s.checks, { workspace, cluster: access, io: localIo });
         engine.push(performance.now() - t);
         t = performance.now();
         await runCommand('bash', [scriptFile], { cwd: workspace, timeoutMs: 300_000 });

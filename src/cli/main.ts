@@ -19,9 +19,9 @@ import {
   startCommand,
   validateCommand,
 } from './commands/scenario-commands.js';
+import { type AppServices, createServices } from './compose.js';
 import { type Io, processIo, reportError } from './io.js';
 import { kubeconfigFor, parseProviderFlag, providerForCommand } from './lab-wiring.js';
-import { type AppServices, createServices } from './services.js';
 
 const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { LabProvider } from '../adapters/lab/provider.js';
 import { log } from '../adapters/log.js';
 import { labDir } from '../adapters/paths.js';
 import type { Scenario } from '../domain/scenario.js';
 import { EXIT, ExternalError, UserError } from './errors.js';
+import type { LabProvider } from './ports.js';
 import { kubeRequest, loadKubeConfig } from './probes/kube-client.js';
 import { pickNode } from './probes/nodes.js';
 import { installRecorderScript, removeRecorderScript } from './probes/observed-recorder.js';

@@ -1,6 +1,6 @@
 import { render } from 'ink';
 import { log } from '../adapters/log.js';
-import type { AppServices } from '../cli/services.js';
+import type { AppServices } from '../cli/compose.js';
 import { describeError, EXIT, errorMessage } from '../engine/errors.js';
 import { App, DEFAULT_TIMING, type Timing } from './App.js';
 import { colorEnabled } from './ServicesContext.js';

@@ -1,7 +1,7 @@
-import type { StepEvent } from '../adapters/lab/provider.js';
 import type { CheckResult, HintLevel } from '../domain/checks.js';
 import type { ScenarioProgress } from '../domain/progress.js';
 import type { Score } from '../domain/scoring.js';
+import type { StepEvent } from '../engine/ports.js';
 import type { Mode } from './keys.js';
 import type { LabCreateResult } from './ui-services.js';
 

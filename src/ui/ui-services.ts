@@ -1,7 +1,7 @@
-import type { LifecycleResult, StepEvent } from '../adapters/lab/provider.js';
-import type { AppServices } from '../cli/services.js';
+import type { AppServices } from '../cli/compose.js';
 import type { Scenario } from '../domain/scenario.js';
 import { ClusterWatch, type ClusterWatchOptions, type ClusterWatchState } from '../engine/cluster-watch.js';
+import type { LifecycleResult, StepEvent } from '../engine/ports.js';
 import type { CheckOutcome, Trainer } from '../engine/trainer.js';
 import { watchTree } from '../engine/watch.js';
 

@@ -11,6 +11,7 @@ import { resolveLab } from '../../src/engine/lab-access.js';
 import { kubeRequest, loadKubeConfig } from '../../src/engine/probes/kube-client.js';
 import { SNAPSHOT_FILTER, WATCH_FILTER } from '../../src/engine/probes/observed-recorder.js';
 import type { ClusterAccess } from '../../src/engine/probes/types.js';
+import { testIo } from '../helpers/probe-io.js';
 import { labEnv } from './scenarios/cluster-harness.js';
 
 /**
@@ -178,6 +179,7 @@ describe('cluster probes on the real lab', () => {
     ];
     const started = Date.now();
     const results = await runRound(checks, {
+      io: testIo,
       workspace: ws,
       cluster: { provider, kubeconfigPath: access.kubeconfigPath },
     });
@@ -264,7 +266,7 @@ describe('cluster probes on the real lab', () => {
           'authenticated',
         ),
       ],
-      { workspace: ws, cluster: access },
+      { io: testIo, workspace: ws, cluster: access },
     );
     for (const r of results)
       expect(r, `${r.checkId}: ${r.expected} / ${r.actual}`).toMatchObject({ status: 'pass' });

@@ -13,6 +13,7 @@ import {
 import { ClusterWatch, type ClusterWatchState } from '../../src/engine/cluster-watch.js';
 import { resolveLab } from '../../src/engine/lab-access.js';
 import type { ClusterAccess } from '../../src/engine/probes/types.js';
+import { testIo } from '../helpers/probe-io.js';
 import { waitControlPlaneSettled, waitFor } from './control-plane.js';
 import { labEnv } from './scenarios/cluster-harness.js';
 
@@ -70,7 +71,7 @@ describe('rollback to the last apiserver manifest that worked (real lab)', () =>
     });
     const states: ClusterWatchState[] = [];
     const watch = new ClusterWatch({
-      runRound: (signal) => runRound([nodesListed], { workspace: ws, cluster: lab, signal }),
+      runRound: (signal) => runRound([nodesListed], { io: testIo, workspace: ws, cluster: lab, signal }),
       onState: (s) => states.push(s),
       saveLastGood: () => life.saveLastGoodManifest(lab),
       restoreLastGood: (onLine) => life.restoreLastGoodManifest(lab, onLine),

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AppServices } from '../../src/cli/services.js';
+import type { AppServices } from '../../src/cli/compose.js';
 import { runTui } from '../../src/ui/run-tui.js';
 import { settle, waitFor } from './helpers/render.js';
 import { type Fixture, fixtureTrainer, makeFixture } from './helpers/scenario-fixture.js';

@@ -1,4 +1,3 @@
-import { runCommand } from '../../adapters/process/run.js';
 import type { Observation } from '../../domain/checks.js';
 import type { ProbeSpec } from '../../domain/probe-spec.js';
 import { apiDown, apiWaiting, collectionPath, kubeRequest, labClient } from './kube-client.js';
@@ -193,7 +192,7 @@ export const podFileProbe: ProbeExecutor<'podFile'> = async (spec, context) => {
   const results = await Promise.all(
     pods.map(async (p) => {
       const pod = p.metadata?.name ?? '';
-      const x = await runCommand(
+      const x = await context.io.run(
         'kubectl',
         [
           '--kubeconfig',

@@ -1,6 +1,6 @@
-import type { LabProvider } from '../../adapters/lab/provider.js';
 import type { Observation } from '../../domain/checks.js';
 import type { ProbeKind, ProbeSpec } from '../../domain/probe-spec.js';
+import type { LabProvider, LocalIo } from '../ports.js';
 
 /** What the cluster probes can reach. Absent for scenarios that need no lab. */
 export type ClusterAccess = {
@@ -17,7 +17,11 @@ export type ProbeContext = {
   readonly cluster?: ClusterAccess;
   /** Per-round memo shared by probes (for example one node round trip serving many checks). */
   readonly roundCache: Map<string, Promise<unknown>>;
+  /** What probes may touch, handed in by the composition root (the engine builds no adapter). */
+  readonly io: ProbeIo;
 };
+
+export type ProbeIo = LocalIo;
 
 export type ProbeExecutor<K extends ProbeKind> = (
   spec: Extract<ProbeSpec, { kind: K }>,
