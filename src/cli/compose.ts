@@ -7,9 +7,9 @@ import { runCommand } from '../adapters/process/run.js';
 import { ProgressStore } from '../adapters/progress-store.js';
 import { loadScenarios } from '../adapters/scenario-loader.js';
 import { workspaces } from '../adapters/workspaces.js';
-import type { ClusterLifecycle } from '../engine/cluster-lifecycle.js';
+import type { ClusterLifecycle, LifecycleOptions } from '../engine/cluster-lifecycle.js';
 import { resolveLab } from '../engine/lab-access.js';
-import type { AttemptPort, ProgressPort } from '../engine/ports.js';
+import type { AttemptPort, ClusterIo, ProgressPort } from '../engine/ports.js';
 import type { ClusterAccess } from '../engine/probes/types.js';
 import type { ClusterHooks } from '../engine/trainer.js';
 import { Trainer, type TrainerDeps } from '../engine/trainer.js';
@@ -43,6 +43,7 @@ export function trainerDeps(options: TrainerOptions): TrainerDeps {
     readText: (file) => fs.readFileSync(file, 'utf8'),
     app: { bin: path.join(packageRoot(), 'bin', 'k8s-harden-lab.js'), node: process.execPath },
     probeIo: localIo,
+    loadClusterIo,
     ...(options.resolveLab ? { resolveLab: options.resolveLab } : {}),
     ...(options.clusterHooks ? { clusterHooks: options.clusterHooks } : {}),
     ...(options.now ? { now: options.now } : {}),
@@ -81,8 +82,23 @@ export function createServices(options: ServiceOptions = {}): AppServices {
  */
 export function lazyLifecycle(env?: NodeJS.ProcessEnv): () => Promise<ClusterLifecycle> {
   let loaded: Promise<ClusterLifecycle> | undefined;
-  return () =>
-    (loaded ??= import('../engine/cluster-lifecycle.js').then((m) => new m.ClusterLifecycle({ env })));
+  return () => (loaded ??= createClusterLifecycle(env));
+}
+
+/** The cluster adapters (client-node, the node batch), imported on the first cluster round. */
+export const loadClusterIo = (): Promise<ClusterIo> =>
+  import('../adapters/cluster/index.js').then((m) => m.clusterIo);
+
+/** A ClusterLifecycle over the real adapters (backups kept under `env`'s data folder). */
+export async function createClusterLifecycle(
+  env: NodeJS.ProcessEnv = process.env,
+  options: Omit<LifecycleOptions, 'io'> = {},
+): Promise<ClusterLifecycle> {
+  const [{ lifecycleIo }, { ClusterLifecycle }] = await Promise.all([
+    import('../adapters/cluster/index.js'),
+    import('../engine/cluster-lifecycle.js'),
+  ]);
+  return new ClusterLifecycle({ ...options, io: lifecycleIo(env) });
 }
 
 function lazyClusterHooks(): ClusterHooks {

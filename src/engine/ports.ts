@@ -221,3 +221,104 @@ export interface LabProvider {
   copyTo(node: string, localPath: string, remotePath: string): Promise<CommandResult>;
   copyFrom(node: string, remotePath: string, localPath: string): Promise<CommandResult>;
 }
+
+// --- the cluster ------------------------------------------------------------------------------
+
+export type ApiResponse =
+  | { readonly type: 'ok'; readonly status: number; readonly body: unknown }
+  | { readonly type: 'http'; readonly status: number; readonly body: unknown; readonly message: string }
+  | { readonly type: 'unreachable'; readonly message: string }
+  /** The kubeconfig itself cannot be used (credentials, TLS settings): not a waiting window. */
+  | { readonly type: 'invalid'; readonly message: string };
+
+export type KubeRequestOptions = {
+  readonly method?: 'GET' | 'POST' | 'DELETE';
+  readonly body?: unknown;
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+};
+
+/** One Kubernetes API client: raw paths, failures as data (adapters/cluster/kube-client.ts). */
+export type KubeApi = {
+  request(path: string, options?: KubeRequestOptions): Promise<ApiResponse>;
+};
+
+export type KubeClients = {
+  /** The lab's own kubeconfig (the lab guard has checked it). */
+  lab(kubeconfigPath: string): KubeApi;
+  /**
+   * A workspace kubeconfig. `token`: the bearer token the engine worked out that kubectl would
+   * send (it replaces the client library's own reading of the file). Throws, in plain words, when
+   * the file cannot be used.
+   */
+  fromFile(file: string, options?: { readonly context?: string; readonly token?: string }): KubeApi;
+};
+
+export type NodeProcess = {
+  readonly pid: number;
+  /** Seconds since the epoch, to the millisecond (the kernel counts in clock ticks, 10 ms). */
+  readonly startedAt: number;
+  readonly argv: readonly string[];
+};
+
+/** Reads on one lab node, batched into one round trip per round (adapters/cluster/node-batch.ts). */
+export type NodeReads = {
+  readonly node: string;
+  /** Exec round trips made (tests and the debug log). */
+  readonly flushes: number;
+  file(path: string): Promise<FileFacts>;
+  /** HTTP(S) status of a request made inside the node without credentials; 0 when nothing answered. */
+  httpStatus(url: string): Promise<number>;
+  portOpen(host: string, port: number): Promise<boolean>;
+  /** Processes whose program (argv[0] base name) is `program`, oldest first. */
+  processes(program: string): Promise<NodeProcess[]>;
+  /** The config file the running kubelet was started with (`--config`, else kubeadm's default). */
+  kubeletConfigFile(): Promise<{ path: string; file: FileFacts }>;
+  /** The last `count` lines of the newest file matching a glob; undefined when none matches. */
+  tail(glob: string, count: number): Promise<{ file: string; lines: string[] } | undefined>;
+};
+
+/** What cluster probes and the lab lifecycle touch (loaded on first use: it pulls in client-node). */
+export type ClusterIo = {
+  readonly kube: KubeClients;
+  readonly nodeReads: (provider: LabProvider, node: string, signal: AbortSignal) => NodeReads;
+};
+
+// --- the lab lifecycle ------------------------------------------------------------------------
+
+export type BackupEntry = {
+  readonly node: string;
+  readonly nodeRef: string;
+  readonly path: string;
+  readonly existed: boolean;
+  readonly sha256?: string;
+  readonly mode?: string;
+  readonly uid?: number;
+  readonly gid?: number;
+};
+
+export type BackupRecord = {
+  readonly scenario: string;
+  readonly createdAt: string;
+  readonly entries: readonly BackupEntry[];
+};
+
+/** The local copy of a scenario's node-file backup, under the lab's data folder. */
+export type BackupStore = {
+  read(cluster: string, scenario: string): BackupRecord | undefined;
+  /** Keeps one file's bytes, by their sha256. */
+  saveFile(cluster: string, scenario: string, sha256: string, bytes: Buffer): void;
+  loadFile(cluster: string, scenario: string, sha256: string): Buffer;
+  write(cluster: string, scenario: string, record: BackupRecord): void;
+  remove(cluster: string, scenario: string): void;
+};
+
+/** What the lab lifecycle (engine/lab/*) touches. */
+export type LifecycleIo = {
+  readonly kube: KubeClients;
+  readonly backups: BackupStore;
+  /** The lifecycle's node shell (shell/node/lib.sh + lifecycle.sh), run as `bash -c`. */
+  readonly lifecycleScript: string;
+  /** The recorder's files to install on the control-plane node. */
+  readonly recorderFiles: ReadonlyArray<{ readonly path: string; readonly content: string }>;
+};

@@ -15,6 +15,7 @@ import { runRound } from './check-runner.js';
 import { BugError, EXIT, ExternalError, UserError } from './errors.js';
 import type {
   AttemptPort,
+  ClusterIo,
   CommandResult,
   ProgressPort,
   RunProcess,
@@ -45,6 +46,8 @@ export type TrainerDeps = {
   readonly app: { readonly bin: string; readonly node: string };
   /** What the check probes may touch. */
   readonly probeIo: ProbeIo;
+  /** The cluster probes' I/O, loaded for the first round on a lab. */
+  readonly loadClusterIo?: () => Promise<ClusterIo>;
   /** Finds the lab cluster and checks it is the app's own (lab guard); throws a UserError when not. */
   readonly resolveLab?: () => Promise<ClusterAccess>;
   readonly clusterHooks?: ClusterHooks;
@@ -233,9 +236,13 @@ export class Trainer {
 
   async check(scenario: Scenario, options: OperationOptions = {}): Promise<CheckOutcome> {
     const access = await this.lab(scenario);
+    const io =
+      access && this.deps.loadClusterIo
+        ? { ...this.deps.probeIo, cluster: await this.deps.loadClusterIo() }
+        : this.deps.probeIo;
     const results = await runRound(scenario.checks, {
       workspace: this.workspace(scenario),
-      io: this.deps.probeIo,
+      io,
       cluster: access,
       signal: options.signal,
     });

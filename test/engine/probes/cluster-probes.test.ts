@@ -5,11 +5,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forgetKubeConfigs } from '../../../src/adapters/cluster/kube-client.js';
 import { type Check, checkSchema } from '../../../src/domain/checks.js';
 import { runRound } from '../../../src/engine/check-runner.js';
 import { groupsFor } from '../../../src/engine/probes/access.js';
 import { effectiveKubeletSetting, manifestArgs, parseFlags } from '../../../src/engine/probes/component.js';
-import { forgetKubeConfigs } from '../../../src/engine/probes/kube-client.js';
 import { b64, FakeLabProvider, scripted } from '../../helpers/fake-lab-provider.js';
 import { testIo } from '../../helpers/probe-io.js';
 
