@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readLabState } from '../adapters/lab/lab-state.js';
 import { errorMessage, UserError } from '../engine/errors.js';
 import { resolveLab } from '../engine/lab-access.js';
-import type { RunTuiDeps } from '../ui/run-tui.js';
 import { resolveNode } from './commands/lab-commands.js';
+import type { TuiLabOffers as RunTuiDeps } from './compose.js';
 import { lazyLifecycle } from './compose.js';
 import { labCluster, makeProvider, providerForCommand } from './lab-wiring.js';
 

@@ -3,8 +3,8 @@ import { HostLabProvider } from '../adapters/lab/host-provider.js';
 import { KindProvider } from '../adapters/lab/kind-provider.js';
 import { labKubeconfigPath, readLabState } from '../adapters/lab/lab-state.js';
 import type { LabProvider } from '../adapters/lab/provider.js';
+import { assertLabTarget } from '../adapters/lab-target.js';
 import { EXIT, UserError } from './errors.js';
-import { assertLabTarget } from './lab-guard.js';
 import type { ClusterAccess } from './probes/types.js';
 
 export type ResolveLabOptions = {

@@ -4,8 +4,8 @@ import { readLabState } from '../../adapters/lab/lab-state.js';
 import type { ProviderKind } from '../../adapters/lab/provider.js';
 import { dataDir } from '../../adapters/paths.js';
 import { systemProbes } from '../../adapters/system-probes.js';
-import { formatDoctorReport, runDoctor } from '../../engine/doctor.js';
 import { EXIT } from '../../engine/errors.js';
+import { formatDoctorReport, runDoctor } from '../doctor.js';
 import type { Io } from '../io.js';
 import { labCluster } from '../lab-wiring.js';
 
