@@ -15,16 +15,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { clusterIo, lifecycleIo } from '../src/adapters/cluster/index.js';
+import { localIo } from '../src/adapters/local-io.js';
 import { packageRoot, scenariosDir, workspaceDir } from '../src/adapters/paths.js';
 import { runCommand } from '../src/adapters/process/run.js';
 import { loadScenarios } from '../src/adapters/scenario-loader.js';
 import type { ProbeSpec } from '../src/domain/probe-spec.js';
 import type { Scenario } from '../src/domain/scenario.js';
 import { runRound } from '../src/engine/check-runner.js';
+import { installRecorder, removeRecorder } from '../src/engine/lab/recorder.js';
 import { resolveLab } from '../src/engine/lab-access.js';
 import { groupsFor } from '../src/engine/probes/access.js';
 import { pickNode } from '../src/engine/probes/nodes.js';
-import { installRecorderScript, removeRecorderScript } from '../src/engine/probes/observed-recorder.js';
 import type { ClusterAccess } from '../src/engine/probes/types.js';
 
 const args = process.argv.slice(2);
@@ -143,7 +145,7 @@ async function main(): Promise<void> {
     if (r.exitCode !== 0) throw new Error(`k8s-harden-lab ${argv.join(' ')}: ${r.stderr || r.stdout}`);
   };
   if (recording) {
-    await access.provider.exec(cp, ['bash', '-s'], { stdin: installRecorderScript(), timeoutMs: 60_000 });
+    await installRecorder(access.provider, lifecycleIo(), cp);
     await new Promise((r) => setTimeout(r, 8_000));
   }
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-bench-'));
@@ -168,11 +170,11 @@ async function main(): Promise<void> {
     const shell: number[] = [];
     try {
       // Warm-up (first TLS handshake, page cache) for both.
-      await runRound(s.checks, { workspace, cluster: access });
+      await runRound(s.checks, { workspace, cluster: access, io: { ...localIo, cluster: clusterIo } });
       await runCommand('bash', [scriptFile], { cwd: workspace, timeoutMs: 300_000 });
       for (let i = 0; i < ROUNDS; i++) {
         let t = performance.now();
-        await runRound(s.checks, { workspace, cluster: access });
+        await runRound(s.checks, { workspace, cluster: access, io: { ...localIo, cluster: clusterIo } });
         engine.push(performance.now() - t);
         t = performance.now();
         await runCommand('bash', [scriptFile], { cwd: workspace, timeoutMs: 300_000 });
@@ -190,8 +192,7 @@ async function main(): Promise<void> {
   }
   fs.rmSync(ws, { recursive: true, force: true });
   fs.rmSync(progress, { recursive: true, force: true });
-  if (recording)
-    await access.provider.exec(cp, ['bash', '-s'], { stdin: removeRecorderScript(), timeoutMs: 60_000 });
+  if (recording) await removeRecorder(access.provider, lifecycleIo(), cp);
   const table = [
     '| scenario | checks | engine p50 ms | engine p95 ms | shell script p50 ms | shell script p95 ms | speed-up (p50) |',
     '|---|---|---|---|---|---|---|',

@@ -43,12 +43,14 @@ lab_node_read() { lab_node_exec "$1" cat "$2" </dev/null; }
 # owner and mode of an existing file stay; a new file gets MODE, default 600).
 lab_node_write() {
   local node="$1" path="$2" mode="${3:-600}"
+  # shellcheck disable=SC2016 # $1 and $2 belong to the node's shell.
   lab_node_exec "$node" sh -c 'set -e; mkdir -p "$(dirname "$1")"; [ -e "$1" ] || { : > "$1"; chmod "$2" "$1"; }; cat > "$1"' \
     sh "$path" "$mode"
 }
 
 # lab_node_sha256 NODE PATH  — the file's sha256, or `absent`.
 lab_node_sha256() {
+  # shellcheck disable=SC2016 # $1 belongs to the node's shell.
   lab_node_sh "$1" 'if [ -e "$1" ]; then sha256sum "$1" | cut -d" " -f1; else echo absent; fi' "$2"
 }
 
@@ -148,23 +150,23 @@ EOF
 lab_admin_kubeconfig() {
   local file="$1" tmp
   tmp="$(mktemp -d)"
-  kubectl config view --raw --minify --flatten -o json >"$tmp/kc.json"
-  jq -r '.clusters[0].cluster.server' "$tmp/kc.json" >"$tmp/server"
-  jq -r '.clusters[0].cluster["certificate-authority-data"]' "$tmp/kc.json" | base64 -d >"$tmp/ca.crt"
-  jq -r '.users[0].user["client-certificate-data"]' "$tmp/kc.json" | base64 -d >"$tmp/admin.crt"
-  jq -r '.users[0].user["client-key-data"]' "$tmp/kc.json" | base64 -d >"$tmp/admin.key"
-  rm -f "$file"
   (
-    export KUBECONFIG="$file"
-    kubectl config set-cluster lab --server="$(cat "$tmp/server")" \
+    # The admin's private key lands in $tmp: it goes however this ends, a failed step included.
+    trap 'rm -rf "$tmp"' EXIT
+    kubectl config view --raw --minify --flatten -o json >"$tmp/kc.json"
+    jq -r '.clusters[0].cluster.server' "$tmp/kc.json" >"$tmp/server"
+    jq -r '.clusters[0].cluster["certificate-authority-data"]' "$tmp/kc.json" | base64 -d >"$tmp/ca.crt"
+    jq -r '.users[0].user["client-certificate-data"]' "$tmp/kc.json" | base64 -d >"$tmp/admin.crt"
+    jq -r '.users[0].user["client-key-data"]' "$tmp/kc.json" | base64 -d >"$tmp/admin.key"
+    rm -f "$file"
+    kubectl --kubeconfig "$file" config set-cluster lab --server="$(cat "$tmp/server")" \
       --certificate-authority="$tmp/ca.crt" --embed-certs=true >/dev/null
-    kubectl config set-credentials admin --client-certificate="$tmp/admin.crt" \
+    kubectl --kubeconfig "$file" config set-credentials admin --client-certificate="$tmp/admin.crt" \
       --client-key="$tmp/admin.key" --embed-certs=true >/dev/null
-    kubectl config set-context admin --cluster=lab --user=admin >/dev/null
-    kubectl config use-context admin >/dev/null
+    kubectl --kubeconfig "$file" config set-context admin --cluster=lab --user=admin >/dev/null
+    kubectl --kubeconfig "$file" config use-context admin >/dev/null
+    chmod 600 "$file"
   )
-  chmod 600 "$file"
-  rm -rf "$tmp"
 }
 
 # lab_yaml_edit 'JS statements on `doc`' < in.yaml > out.yaml  — edit a YAML document with the

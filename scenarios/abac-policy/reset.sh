@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # abac-policy reset: API objects setup or the learner created. The engine restores the apiserver
 # manifest and removes the policy file (both backed up before setup) after this script.
+# shellcheck source=../_lib/lab.sh
 source "$SCENARIO_DIR/../_lib/lab.sh"
 
 lab_wait_apiserver 240 || true

@@ -2,9 +2,10 @@
 # abac-policy setup: a service account `john` with no permissions at all, and a workspace
 # kubeconfig (a copy of the lab admin's credentials) for the learner to add john's context to.
 # Nothing on the nodes changes here; the learner edits the apiserver manifest (backed up first).
+# shellcheck source=../_lib/lab.sh
 source "$SCENARIO_DIR/../_lib/lab.sh"
 
-lab_wait_apiserver
+lab_wait_apiserver 180
 lab_log "service account default/john (no RBAC bindings)"
 kubectl -n default get serviceaccount john >/dev/null 2>&1 || kubectl -n default create serviceaccount john >/dev/null
 for kind in rolebindings clusterrolebindings; do

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # abac-policy reference solution.
+# shellcheck source=../_lib/lab.sh
 source "$SCENARIO_DIR/../_lib/lab.sh"
 export KUBECONFIG="$WORKSPACE/kubeconfig"
 CP=control-plane

@@ -5,10 +5,11 @@
 #   dev-user  a client certificate (CN=dev-user) signed by the lab's CA through the CSR API;
 #             in dev: read pods, create configmaps
 #   ops-bot   service account staging/ops-bot with a token; in staging: read configmaps
+# shellcheck source=../_lib/lab.sh
 source "$SCENARIO_DIR/../_lib/lab.sh"
 KC="$WORKSPACE/kubeconfig"
 
-lab_wait_apiserver
+lab_wait_apiserver 180
 for ns in dev staging; do
   kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 done

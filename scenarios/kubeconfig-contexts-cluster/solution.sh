@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # kubeconfig-contexts-cluster reference solution: find the context whose user is dev-user and whose
 # namespace is dev, switch to it, and prove it against the API.
+# shellcheck source=../_lib/lab.sh
 source "$SCENARIO_DIR/../_lib/lab.sh"
 export KUBECONFIG="$WORKSPACE/kubeconfig"
 

@@ -14,4 +14,5 @@ kubectl config --kubeconfig "$kc" set-credentials john --token="$(cat john.token
 kubectl config --kubeconfig "$kc" set-context john-context --cluster=kubernetes --user=john --namespace=default
 
 # 4. Every new shell uses this file by default.
+# shellcheck disable=SC2016 # $HOME is for the new shell to expand.
 echo 'export KUBECONFIG="$HOME/my-kube-config"' >> .bashrc

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # kubelet-lockdown setup: a workload on the worker, then the worker's kubelet opened up:
 # anonymous auth on, AlwaysAllow, read-only port 10255 (in its config file), and restarted.
+# shellcheck source=../_lib/lab.sh
 source "$SCENARIO_DIR/../_lib/lab.sh"
 NODE=worker
 CONFIG=/var/lib/kubelet/config.yaml
 
-lab_wait_apiserver
+lab_wait_apiserver 180
 WORKER="$(lab_node_name "$NODE")"
 lab_log "a workload on $WORKER"
 kubectl create namespace kubelet-lockdown --dry-run=client -o yaml | kubectl apply -f - >/dev/null
@@ -41,5 +42,6 @@ lab_node_read "$NODE" "$CONFIG" | lab_yaml_edit '
 lab_node_write "$NODE" "$CONFIG" 644 <"$WORKSPACE/.config.yaml"
 rm -f "$WORKSPACE/.config.yaml"
 lab_restart_kubelet "$NODE"
+# shellcheck disable=SC2016 # the command substitution runs on the node.
 lab_retry 60 lab_node_sh "$NODE" '[ "$(curl -sk -o /dev/null -w "%{http_code}" https://127.0.0.1:10250/pods)" = 200 ]'
 lab_log "the kubelet on $WORKER now serves /pods to anyone"

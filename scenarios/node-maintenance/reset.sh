@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # node-maintenance reset: workloads, the worker's label and cordon, the placement taint. The engine
 # restores the kubelet's files (backed up before setup) and restarts it after this script.
+# shellcheck source=../_lib/lab.sh
 source "$SCENARIO_DIR/../_lib/lab.sh"
 WORKER="$(lab_node_name worker)"
 CP="$(lab_node_name control-plane)"

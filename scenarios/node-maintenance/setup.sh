@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # node-maintenance setup: a 2-replica Deployment protected by a PodDisruptionBudget, both replicas
 # on the worker, and a DaemonSet on the worker. The worker gets a label so checks can find it.
+# shellcheck source=../_lib/lab.sh
 source "$SCENARIO_DIR/../_lib/lab.sh"
 
-lab_wait_apiserver
+lab_wait_apiserver 180
 WORKER="$(lab_node_name worker)"
 CP="$(lab_node_name control-plane)"
 IMAGE="$(lab_workload_image)"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # node-maintenance reference solution: drain, change the kubelet config, restart, uncordon.
+# shellcheck source=../_lib/lab.sh
 source "$SCENARIO_DIR/../_lib/lab.sh"
 WORKER="$(lab_node_name worker)"
 

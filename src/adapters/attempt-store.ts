@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { HINT_LEVELS } from '../domain/checks.js';
+import type { Attempt, AttemptPort } from '../engine/ports.js';
 import { dataDir } from './paths.js';
 
 /** The attempt in progress for a scenario, kept between CLI calls (`start`, `hint`, `check`). */
@@ -11,9 +12,10 @@ const attemptSchema = z.object({
   forfeited: z.boolean(),
   finishedAt: z.string().nullable(),
 });
-export type Attempt = z.infer<typeof attemptSchema>;
 
-export class AttemptStore {
+export type { Attempt };
+
+export class AttemptStore implements AttemptPort {
   constructor(private readonly dir: string = path.join(dataDir(), 'attempts')) {}
 
   private file(id: string): string {

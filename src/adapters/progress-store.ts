@@ -3,6 +3,7 @@ import path from 'node:path';
 import Conf from 'conf';
 import type { AttemptOutcome, ProgressFile, ScenarioProgress } from '../domain/progress.js';
 import { PROGRESS_VERSION, progressFileSchema, recordAttempt } from '../domain/progress.js';
+import type { ProgressPort } from '../engine/ports.js';
 import { log } from './log.js';
 import { progressDir } from './paths.js';
 
@@ -15,7 +16,7 @@ export type OpenNotice = { readonly movedAside: string; readonly reason: string 
  * Progress persisted with `conf` (atomic writes). The only module that imports conf. Tokens, keys
  * and command output never go in here: only counts, scores and times.
  */
-export class ProgressStore {
+export class ProgressStore implements ProgressPort {
   private readonly conf: Conf<ProgressFile>;
   readonly notice: OpenNotice;
 

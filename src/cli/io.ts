@@ -1,5 +1,5 @@
 import { log } from '../adapters/log.js';
-import { EXIT, errorMessage, UserError } from '../engine/errors.js';
+import { describeError } from '../engine/errors.js';
 
 /** Where a command writes. Injected so tests capture output instead of touching the terminal. */
 export type Io = {
@@ -28,17 +28,12 @@ export const processIo = (): Io => {
   };
 };
 
-/** The one place errors become text: a user error says what to do next; anything else is a bug. */
+/** The CLI's edge: every error becomes `error:` and `next:` lines through describeError. */
 export function reportError(io: Io, error: unknown): number {
-  if (error instanceof UserError) {
-    io.err(`error: ${error.message}\nnext: ${error.nextStep}`);
-    return error.exitCode;
-  }
-  log.error('unexpected error', { error: error instanceof Error ? error.stack : String(error) });
-  io.err(
-    `error: ${errorMessage(error)}\nnext: this looks like a bug; the details are in ${log.path() ?? 'the debug log'}`,
-  );
-  return EXIT.bug;
+  const d = describeError(error, log.path());
+  if (d.bug) log.error('unexpected error', { error: error instanceof Error ? error.stack : String(error) });
+  io.err(`error: ${d.message}\nnext: ${d.next}`);
+  return d.exitCode;
 }
 
 export function formatDuration(ms: number): string {

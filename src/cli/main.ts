@@ -19,9 +19,9 @@ import {
   startCommand,
   validateCommand,
 } from './commands/scenario-commands.js';
+import { type AppServices, createServices, openTui } from './compose.js';
 import { type Io, processIo, reportError } from './io.js';
 import { kubeconfigFor, providerForCommand } from './lab-wiring.js';
-import { type AppServices, createServices } from './services.js';
 
 const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
@@ -53,9 +53,7 @@ export function buildProgram(
     .showSuggestionAfterError(true)
     .action(
       run(async () => {
-        const { runTui } = await import('../ui/run-tui.js');
-        const { tuiLabDeps } = await import('./tui-lab.js');
-        return runTui(getServices(false), {}, tuiLabDeps(io.env));
+        return openTui(getServices(false), {}, io.env);
       }),
     );
 
@@ -79,9 +77,7 @@ export function buildProgram(
           // Setup progress is printed as plain lines; the brief then appears in the UI.
           const code = await startCommand(services, io, id, { printBrief: false });
           if (code !== EXIT.ok) return code;
-          const { runTui } = await import('../ui/run-tui.js');
-          const { tuiLabDeps } = await import('./tui-lab.js');
-          return runTui(services, { scenarioId: id }, tuiLabDeps(io.env));
+          return openTui(services, { scenarioId: id }, io.env);
         }
         return startCommand(services, io, id);
       })(),

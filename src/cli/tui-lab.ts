@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existingLab } from '../adapters/lab/registry.js';
 import { errorMessage, UserError } from '../engine/errors.js';
 import { resolveLab } from '../engine/lab-access.js';
-import type { RunTuiDeps } from '../ui/run-tui.js';
 import { resolveNode } from './commands/lab-commands.js';
+import type { TuiLabOffers as RunTuiDeps } from './compose.js';
+import { lazyLifecycle } from './compose.js';
 import { providerForCommand } from './lab-wiring.js';
-import { lazyLifecycle } from './services.js';
 
 /**
  * What the TUI gets from the lab: its health for the status bar, node shells (`n`), creating it

@@ -3,7 +3,7 @@ import { log } from '../adapters/log.js';
 import type { Check, CheckResult, Observation } from '../domain/checks.js';
 import { defaultSubject, evaluate } from '../domain/checks.js';
 import type { ProbeSpec } from '../domain/probe-spec.js';
-import type { ClusterAccess, ProbeContext, ProbeExecutor, ProbeRegistry } from './probes/types.js';
+import type { ClusterAccess, ProbeContext, ProbeExecutor, ProbeIo, ProbeRegistry } from './probes/types.js';
 
 // Loaded on the first round, not at start-up: the cluster probes pull in @kubernetes/client-node,
 // which costs the home screen more than half a second to import.
@@ -12,6 +12,8 @@ const defaultProbes = () => (registry ??= import('./probes/registry.js').then((m
 
 export type RoundOptions = {
   readonly workspace: string;
+  /** What the probes may touch (from the composition root). */
+  readonly io: ProbeIo;
   readonly cluster?: ClusterAccess;
   /** Per-probe limit; a slow probe becomes an error result, the round goes on. */
   readonly probeTimeoutMs?: number;
@@ -56,6 +58,7 @@ export async function runRound(checks: readonly Check[], options: RoundOptions):
     signal: controller.signal,
     cluster: options.cluster,
     roundCache: new Map(),
+    io: options.io,
   };
   const observations = new Map<string, Promise<Observation>>();
   const observe = (spec: ProbeSpec): Promise<Observation> => {

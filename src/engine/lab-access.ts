@@ -2,8 +2,8 @@ import { labCluster } from '../adapters/lab/cluster-name.js';
 import { labKubeconfigPath, readLabState } from '../adapters/lab/lab-state.js';
 import type { LabProvider } from '../adapters/lab/provider.js';
 import { makeLab } from '../adapters/lab/registry.js';
+import { assertLabTarget } from '../adapters/lab-target.js';
 import { EXIT, UserError } from './errors.js';
-import { assertLabTarget } from './lab-guard.js';
 import type { ClusterAccess } from './probes/types.js';
 
 export type ResolveLabOptions = {

@@ -1,19 +1,12 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import {
-  caFingerprint,
-  labContextName,
-  labKubeconfigPath,
-  parseKubeconfig,
-  readLabState,
-} from '../adapters/lab/lab-state.js';
-import { EXIT, UserError } from './errors.js';
 
 /**
  * The lab-only guard: every command that changes a cluster (setup, solution, reset, node edits)
  * first checks that its target is the app's own lab: the app's kubeconfig file, the lab's context,
  * and the server (and CA, when recorded) that `state.json` recorded when the lab was made.
  * A context elsewhere that reaches the very same server is still refused: it is not marked.
+ *
+ * The decision is here, pure; reading the kubeconfig and the lab's record is adapters/lab-target.ts.
  */
 
 /** What the command is about to act on, as read from the kubeconfig it was given. */
@@ -131,85 +124,4 @@ export function checkLabTarget(
     ok: true,
     message: `context \`${lab.context}\` in ${lab.kubeconfigPath} is this app's lab (${lab.server})`,
   };
-}
-
-function resolveReal(file: string): string {
-  try {
-    return fs.realpathSync(file);
-  } catch {
-    return path.resolve(file);
-  }
-}
-
-function unreadableTarget(kubeconfigPath: string, context: string | undefined, why: string): GuardTarget {
-  return {
-    kubeconfigPath,
-    context,
-    contextFound: false,
-    server: undefined,
-    caFingerprint: undefined,
-    unreadable: why,
-  };
-}
-
-/** Reads what a kubeconfig file and context point at (the adapter half). */
-export function readGuardTarget(kubeconfigPath: string, context?: string): GuardTarget {
-  const resolved = resolveReal(kubeconfigPath);
-  let text: string;
-  try {
-    text = fs.readFileSync(resolved, 'utf8');
-  } catch (error) {
-    return unreadableTarget(resolved, context, (error as NodeJS.ErrnoException).code ?? String(error));
-  }
-  try {
-    const parsed = parseKubeconfig(text);
-    const name = context ?? parsed.currentContext;
-    const ctx = parsed.contexts.find((c) => c.name === name);
-    return {
-      kubeconfigPath: resolved,
-      context: name,
-      contextFound: ctx !== undefined,
-      server: ctx?.server,
-      caFingerprint: caFingerprint(ctx?.caData),
-    };
-  } catch (error) {
-    return unreadableTarget(resolved, context, `not a kubeconfig: ${String(error).split('\n')[0]}`);
-  }
-}
-
-/** The app's record of its lab, or undefined when there is none. */
-export function readLabRecord(cluster: string, env: NodeJS.ProcessEnv = process.env): LabRecord | undefined {
-  const state = readLabState(cluster, env);
-  if (!state) return undefined;
-  return {
-    cluster,
-    kubeconfigPath: resolveReal(labKubeconfigPath(cluster, env)),
-    context: state.context || labContextName(cluster),
-    server: state.server,
-    ...(state.caFingerprint ? { caFingerprint: state.caFingerprint } : {}),
-  };
-}
-
-export type GuardRequest = {
-  readonly kubeconfigPath: string;
-  /** Omitted: the file's current-context. */
-  readonly context?: string;
-  readonly cluster: string;
-  readonly env?: NodeJS.ProcessEnv;
-};
-
-/** Reads the target and the lab record and decides. */
-export function guardLabTarget(request: GuardRequest): GuardDecision {
-  const env = request.env ?? process.env;
-  return checkLabTarget(
-    readGuardTarget(request.kubeconfigPath, request.context),
-    readLabRecord(request.cluster, env),
-    request.cluster,
-  );
-}
-
-/** Like guardLabTarget, but throws a UserError (exit code EXIT.lab) on refusal. */
-export function assertLabTarget(request: GuardRequest): void {
-  const decision = guardLabTarget(request);
-  if (!decision.ok) throw new UserError(decision.message, decision.fix, EXIT.lab);
 }

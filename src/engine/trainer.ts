@@ -1,11 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import type { AttemptStore } from '../adapters/attempt-store.js';
 import { log } from '../adapters/log.js';
-import { packageRoot, workspaceDir } from '../adapters/paths.js';
-import { type CommandResult, runCommand } from '../adapters/process/run.js';
-import type { ProgressStore } from '../adapters/progress-store.js';
-import { loadScenarios } from '../adapters/scenario-loader.js';
 import type { CheckResult } from '../domain/checks.js';
 import type { ScenarioProgress } from '../domain/progress.js';
 import type { Scenario, ScenarioEntry } from '../domain/scenario.js';
@@ -18,8 +12,17 @@ import {
   score,
 } from '../domain/scoring.js';
 import { runRound } from './check-runner.js';
-import { EXIT, UserError } from './errors.js';
-import type { ClusterAccess } from './probes/types.js';
+import { BugError, EXIT, ExternalError, UserError } from './errors.js';
+import type {
+  AttemptPort,
+  ClusterIo,
+  CommandResult,
+  ProgressPort,
+  RunProcess,
+  ScenarioSource,
+  Workspaces,
+} from './ports.js';
+import type { ClusterAccess, ProbeIo } from './probes/types.js';
 
 /** Lab work a cluster scenario needs around its scripts (backups, restore, health); see cluster-lifecycle. */
 export interface ClusterHooks {
@@ -29,15 +32,26 @@ export interface ClusterHooks {
   afterReset(scenario: Scenario, access: ClusterAccess, onLine: (line: string) => void): Promise<void>;
 }
 
+/** What the Trainer touches, all handed in by the composition root (src/cli/compose.ts). */
 export type TrainerDeps = {
-  readonly scenariosRoot: string;
-  readonly progress: ProgressStore;
-  readonly attempts: AttemptStore;
+  readonly scenarios: ScenarioSource;
+  readonly progress: ProgressPort;
+  readonly attempts: AttemptPort;
+  readonly workspaces: Workspaces;
+  /** Runs the scenario scripts. */
+  readonly run: RunProcess;
+  /** Reads a file of a scenario folder (the reference solution, when revealed). */
+  readonly readText: (file: string) => string;
+  /** What scenario scripts get as KHL_BIN (the CLI entry) and KHL_NODE (the node binary). */
+  readonly app: { readonly bin: string; readonly node: string };
+  /** What the check probes may touch. */
+  readonly probeIo: ProbeIo;
+  /** The cluster probes' I/O, loaded for the first round on a lab. */
+  readonly loadClusterIo?: () => Promise<ClusterIo>;
   /** Finds the lab cluster and checks it is the app's own (lab guard); throws a UserError when not. */
   readonly resolveLab?: () => Promise<ClusterAccess>;
   readonly clusterHooks?: ClusterHooks;
   readonly now?: () => Date;
-  readonly env?: NodeJS.ProcessEnv;
 };
 
 export type OperationOptions = { readonly onLine?: (line: string) => void; readonly signal?: AbortSignal };
@@ -55,15 +69,13 @@ export type CheckOutcome = {
 export class Trainer {
   private entries: ScenarioEntry[] | undefined;
   private readonly now: () => Date;
-  private readonly env: NodeJS.ProcessEnv;
 
   constructor(private readonly deps: TrainerDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.env = deps.env ?? process.env;
   }
 
   list(): readonly ScenarioEntry[] {
-    this.entries ??= loadScenarios(this.deps.scenariosRoot);
+    this.entries ??= this.deps.scenarios();
     return this.entries;
   }
 
@@ -103,7 +115,7 @@ export class Trainer {
   }
 
   workspace(scenario: Scenario): string {
-    return workspaceDir(scenario.id, this.env);
+    return this.deps.workspaces.path(scenario.id);
   }
 
   /** The line a learner pastes into a shell to work on the scenario. */
@@ -136,8 +148,8 @@ export class Trainer {
     const env: Record<string, string> = {
       WORKSPACE: ws,
       SCENARIO_DIR: scenario.dir,
-      KHL_BIN: path.join(packageRoot(), 'bin', 'k8s-harden-lab.js'),
-      KHL_NODE: process.execPath,
+      KHL_BIN: this.deps.app.bin,
+      KHL_NODE: this.deps.app.node,
     };
     if (access) {
       env.KUBECONFIG = access.kubeconfigPath;
@@ -176,7 +188,7 @@ export class Trainer {
         failure: '',
       };
     const script = path.join(scenario.dir, name);
-    const r = await runCommand('bash', [script], {
+    const r = await this.deps.run('bash', [script], {
       cwd: this.workspace(scenario),
       env: this.scriptEnv(scenario, access),
       timeoutMs: scenario.lab === 'cluster' ? 10 * 60_000 : 60_000,
@@ -197,7 +209,7 @@ export class Trainer {
     options: OperationOptions = {},
   ): Promise<CommandResult> {
     const access = await this.lab(scenario);
-    return runCommand('bash', ['-c', script], {
+    return this.deps.run('bash', ['-c', script], {
       cwd: this.workspace(scenario),
       env: this.scriptEnv(scenario, access),
       timeoutMs: scenario.lab === 'cluster' ? 10 * 60_000 : 60_000,
@@ -210,13 +222,13 @@ export class Trainer {
   async setup(scenario: Scenario, options: OperationOptions = {}): Promise<void> {
     const onLine = options.onLine ?? (() => {});
     const access = await this.lab(scenario);
-    const ws = this.workspace(scenario);
-    fs.rmSync(ws, { recursive: true, force: true });
-    fs.mkdirSync(ws, { recursive: true });
+    this.deps.workspaces.fresh(scenario.id);
     if (access && this.deps.clusterHooks) await this.deps.clusterHooks.beforeSetup(scenario, access, onLine);
     const r = await this.runScript(scenario, 'setup', access, options);
     if (r.exitCode !== 0)
-      throw new UserError(
+      throw new ExternalError(
+        `bash ${scenario.setup}`,
+        r,
         `setup of "${scenario.id}" failed: ${r.failure}`,
         `run \`k8s-harden-lab reset ${scenario.id}\`, then try again; details are in ${log.path() ?? 'the debug log'}`,
         EXIT.lab,
@@ -226,13 +238,18 @@ export class Trainer {
 
   /** Whether setup has been run (the workspace exists). */
   isSetUp(scenario: Scenario): boolean {
-    return fs.existsSync(this.workspace(scenario));
+    return this.deps.workspaces.exists(scenario.id);
   }
 
   async check(scenario: Scenario, options: OperationOptions = {}): Promise<CheckOutcome> {
     const access = await this.lab(scenario);
+    const io =
+      access && this.deps.loadClusterIo
+        ? { ...this.deps.probeIo, cluster: await this.deps.loadClusterIo() }
+        : this.deps.probeIo;
     const results = await runRound(scenario.checks, {
       workspace: this.workspace(scenario),
+      io,
       cluster: access,
       signal: options.signal,
     });
@@ -242,7 +259,7 @@ export class Trainer {
   /** Scores a round and, the first time every graded check passes, records the attempt. */
   outcome(scenario: Scenario, results: readonly CheckResult[]): CheckOutcome {
     const attempt = this.deps.attempts.get(scenario.id);
-    const revealed: RevealedHint[] = attempt?.hints ?? [];
+    const revealed: readonly RevealedHint[] = attempt?.hints ?? [];
     const forfeited = attempt?.forfeited ?? false;
     const s = score(scenario, results, revealed, forfeited);
     const allPass = isSolved(results);
@@ -278,7 +295,7 @@ export class Trainer {
   /** Shows the reference solution; the attempt is forfeited. */
   revealSolution(scenario: Scenario): string {
     this.forfeit(scenario);
-    return fs.readFileSync(path.join(scenario.dir, scenario.solution), 'utf8');
+    return this.deps.readText(path.join(scenario.dir, scenario.solution));
   }
 
   private forfeit(scenario: Scenario): void {
@@ -298,11 +315,7 @@ export class Trainer {
     this.forfeit(scenario);
     const r = await this.runScript(scenario, 'solution', access, options);
     if (r.exitCode !== 0)
-      throw new UserError(
-        `the reference solution of "${scenario.id}" failed: ${r.failure}`,
-        'this is a bug in the scenario; please report it',
-        EXIT.bug,
-      );
+      throw new BugError(`the reference solution of "${scenario.id}" failed: ${r.failure}`);
   }
 
   /** Puts everything back as before setup: lab files restored, API objects removed, workspace gone. */
@@ -310,12 +323,12 @@ export class Trainer {
     const onLine = options.onLine ?? (() => {});
     const access = await this.lab(scenario);
     if (access) {
-      fs.mkdirSync(this.workspace(scenario), { recursive: true });
+      this.deps.workspaces.ensure(scenario.id);
       const r = await this.runScript(scenario, 'reset', access, options);
       if (r.exitCode !== 0) onLine(`reset script: ${r.failure} (continuing with the restore)`);
       if (this.deps.clusterHooks) await this.deps.clusterHooks.afterReset(scenario, access, onLine);
     }
-    fs.rmSync(this.workspace(scenario), { recursive: true, force: true });
+    this.deps.workspaces.remove(scenario.id);
     this.deps.attempts.clear(scenario.id);
   }
 }

@@ -1,5 +1,4 @@
-import { stripVTControlCharacters } from 'node:util';
-import { wrapText } from './text.js';
+import { stripEscapes, wrapText } from './text.js';
 
 /**
  * Markdown to terminal lines, wrapped to `width`. marked + marked-terminal (with its syntax
@@ -48,7 +47,7 @@ export function renderMarkdown(text: string, width: number, color: boolean): rea
   } catch {
     out = text;
   }
-  if (!color) out = stripVTControlCharacters(out);
+  if (!color) out = stripEscapes(out);
   const lines = out.replace(/\n+$/, '').split('\n');
   // Collapse runs of blank lines: the screen is small.
   const compact = lines.filter((line, i) => line.trim() !== '' || (lines[i - 1] ?? '').trim() !== '');

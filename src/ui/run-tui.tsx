@@ -1,32 +1,24 @@
 import { render } from 'ink';
-import { log } from '../adapters/log.js';
-import type { AppServices } from '../cli/services.js';
-import { EXIT, errorMessage } from '../engine/errors.js';
+import { describeError, EXIT, errorMessage } from '../engine/errors.js';
 import { App, DEFAULT_TIMING, type Timing } from './App.js';
 import { colorEnabled } from './ServicesContext.js';
 import { type AppState, initialState, resumeState } from './state.js';
-import { type ClusterLabHooks, type UiServices, uiServicesFromApp } from './ui-services.js';
+import type { UiServices } from './ui-services.js';
 
 export type RunTuiOptions = { readonly scenarioId?: string };
 
-/** What the terminal UI needs from outside besides the services; all optional, for tests and later labs. */
+/** What the terminal UI needs from outside besides its services; all optional, for tests. */
 export type RunTuiDeps = {
   readonly stdin?: NodeJS.ReadStream;
   readonly stdout?: NodeJS.WriteStream;
   readonly stderr?: NodeJS.WriteStream;
   readonly env?: NodeJS.ProcessEnv;
   readonly timing?: Timing;
-  /** The lab's provider and health (from the lab providers, when they land). */
-  readonly labStatus?: UiServices['labStatus'];
   /**
    * Runs an interactive shell on a lab node with the terminal handed over (inherited stdio). The TUI
    * is unmounted while it runs and comes back on the same screen with a fresh check round.
    */
   readonly nodeShell?: (node: string) => Promise<unknown>;
-  /** Creates the lab with step events (the lab screen); the TUI stays mounted while it runs. */
-  readonly createLab?: UiServices['createLab'];
-  /** Keeps and restores the last working apiserver manifest: cluster scenarios then use the watch. */
-  readonly clusterLab?: ClusterLabHooks;
 };
 
 /** Set by the startup benchmark: draw the first frame, then quit. */
@@ -38,7 +30,7 @@ const NO_TTY =
 
 /** Opens the terminal UI; resolves to the exit code when the learner quits. */
 export async function runTui(
-  services: AppServices,
+  services: UiServices,
   options: RunTuiOptions,
   deps: RunTuiDeps = {},
 ): Promise<number> {
@@ -55,30 +47,27 @@ export async function runTui(
   const handover: { run?: () => Promise<unknown> } = {};
   let current: { unmount(): void; clear(): void } | undefined;
   const nodeShell = deps.nodeShell;
-  const ui = uiServicesFromApp(services, {
-    ...(deps.labStatus ? { labStatus: deps.labStatus } : {}),
-    ...(deps.createLab ? { createLab: deps.createLab } : {}),
-    ...(deps.clusterLab ? { clusterLab: deps.clusterLab } : {}),
-    ...(nodeShell
-      ? {
-          openNodeShell: (node: string) =>
-            new Promise<void>((resolve, reject) => {
-              handover.run = () => nodeShell(node).then(() => resolve(), reject);
-              current?.clear();
-              current?.unmount();
-            }),
-        }
-      : {}),
-  });
+  const log = services.log;
+  const ui: UiServices = nodeShell
+    ? {
+        ...services,
+        openNodeShell: (node: string) =>
+          new Promise<void>((resolve, reject) => {
+            handover.run = () => nodeShell(node).then(() => resolve(), reject);
+            current?.clear();
+            current?.unmount();
+          }),
+      }
+    : services;
 
   let state: AppState;
   if (options.scenarioId) {
-    const scenario = services.trainer.get(options.scenarioId);
+    const scenario = services.get(options.scenarioId);
     state = initialState({
       scenario: {
         id: scenario.id,
-        setUp: services.trainer.isSetUp(scenario),
-        attempt: services.trainer.attempt(scenario.id) ?? null,
+        setUp: services.isSetUp(scenario),
+        attempt: services.attempt(scenario.id) ?? null,
       },
       notices: services.notices,
     });
@@ -131,9 +120,8 @@ export async function runTui(
     }
   } catch (error) {
     log.error('terminal UI crashed', { error: error instanceof Error ? error.stack : String(error) });
-    stderr.write(
-      `error: the terminal UI stopped: ${errorMessage(error)}\nnext: this looks like a bug; the details are in ${log.path() ?? 'the debug log'}\n`,
-    );
-    return EXIT.bug;
+    const d = describeError(error, log.path());
+    stderr.write(`error: the terminal UI stopped: ${d.message}\nnext: ${d.next}\n`);
+    return d.exitCode;
   }
 }

@@ -71,3 +71,20 @@ export function labelled(label: string, text: string, width: number, max: number
     i === 0 ? `${label}${line}` : `${pad}${line}`,
   );
 }
+
+/**
+ * Removes terminal escape sequences: CSI (colours, cursor moves), OSC (titles, hyperlinks) and
+ * two-character escapes. The UI's own copy, so it needs nothing from node:*.
+ */
+const ESCAPES = new RegExp(
+  [
+    '\u001B\\[[0-?]*[ -/]*[@-~]',
+    '\u009B[0-?]*[ -/]*[@-~]',
+    '\u001B\\][^\u0007\u001B]*(?:\u0007|\u001B\\\\)',
+    '\u001B[0-~]',
+  ].join('|'),
+  'g',
+);
+export function stripEscapes(text: string): string {
+  return text.replace(ESCAPES, '');
+}

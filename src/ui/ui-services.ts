@@ -1,16 +1,16 @@
-import type { LifecycleResult, StepEvent } from '../adapters/lab/provider.js';
-import type { AppServices } from '../cli/services.js';
 import type { Scenario } from '../domain/scenario.js';
-import { ClusterWatch, type ClusterWatchOptions, type ClusterWatchState } from '../engine/cluster-watch.js';
+import type { ClusterWatchState } from '../engine/cluster-watch.js';
+import type { LifecycleResult, StepEvent } from '../engine/ports.js';
 import type { CheckOutcome, Trainer } from '../engine/trainer.js';
-import { watchTree } from '../engine/watch.js';
 
 /**
- * Everything the UI may do, as one interface. It is the Trainer's own surface (so tests can pass a
- * real Trainer over a temporary scenarios folder, or a fake) plus the few things only the UI needs.
+ * Everything the UI may do, as one interface: the UI's own services type, built by the composition
+ * root (cli/compose.ts) and handed in. It is the Trainer's own surface (so tests can pass a real
+ * Trainer over a temporary scenarios folder, or a fake) plus the few things only the UI needs.
  */
 export type UiServices = Pick<
   Trainer,
+  | 'get'
   | 'list'
   | 'allProgress'
   | 'workspace'
@@ -27,11 +27,11 @@ export type UiServices = Pick<
   readonly notices: readonly string[];
   /** Calls `onChange` when files in the scenario's workspace change; returns the unsubscribe. */
   watch(scenario: Parameters<Trainer['workspace']>[0], onChange: () => void): () => void;
-  /** The lab cluster's provider and health, for cluster scenarios. Absent until the lab work lands. */
+  /** The lab cluster's provider and health, for cluster scenarios. Absent without a lab provider. */
   labStatus?(): Promise<LabStatus | undefined>;
   /**
    * Opens an interactive shell on a lab node. The TUI is suspended while it runs (see run-tui) and
-   * a fresh check round follows. Absent until a lab provider offers node shells.
+   * a fresh check round follows. Absent when no lab offers node shells.
    */
   openNodeShell?(node: string): Promise<void>;
   /**
@@ -47,6 +47,15 @@ export type UiServices = Pick<
   watchCluster?(scenario: Scenario, onRound: (round: ClusterRound) => void): ClusterWatchHandle;
   /** The clock for timers. */
   now(): number;
+  /** The debug log (tokens redacted): what went wrong where the learner cannot see it. */
+  readonly log: UiLog;
+};
+
+export type UiLog = {
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+  /** Where the log is, for "the details are in …". */
+  path(): string | undefined;
 };
 
 export type LabStatus = {
@@ -86,90 +95,3 @@ export type ClusterLabHooks = {
   saveLastGood(): Promise<unknown>;
   restoreLastGood(onLine: (line: string) => void): Promise<void>;
 };
-
-export type ClusterWatchTuning = Pick<
-  ClusterWatchOptions,
-  'intervalMs' | 'waitingLimitMs' | 'rollbackAfterMs' | 'saveEveryMs' | 'now'
->;
-
-/**
- * `watchCluster` over a Trainer: each round is `trainer.check` (which also records the completion).
- * The watch then bounds the results (a check waiting too long becomes a fail); that changes no
- * score, since neither waiting nor fail passes, and a round with a waiting check is never solved,
- * so the outcome's score, allPass and completion hold for the bounded results as they are.
- */
-export function clusterWatcher(
-  trainer: Pick<Trainer, 'check'>,
-  lab?: ClusterLabHooks,
-  tuning: ClusterWatchTuning = {},
-): NonNullable<UiServices['watchCluster']> {
-  return (scenario, onRound) => {
-    let last: CheckOutcome | undefined;
-    const watch = new ClusterWatch({
-      ...tuning,
-      runRound: async (signal) => {
-        last = undefined;
-        last = await trainer.check(scenario, { signal });
-        return last.results;
-      },
-      onState: (state) =>
-        onRound({
-          watch: state,
-          ...(state.error || !last ? {} : { outcome: { ...last, results: state.results } }),
-        }),
-      ...(lab
-        ? { saveLastGood: () => lab.saveLastGood(), restoreLastGood: (onLine) => lab.restoreLastGood(onLine) }
-        : {}),
-    });
-    watch.start();
-    return {
-      checkNow: () => void watch.checkNow(),
-      restoreLastGood: (onLine) => watch.restoreLastGood(onLine),
-      stop: () => watch.stop(),
-    };
-  };
-}
-
-export type UiExtras = Partial<
-  Pick<UiServices, 'labStatus' | 'openNodeShell' | 'createLab' | 'now' | 'watch' | 'watchCluster'>
-> & {
-  /** Builds `watchCluster` over the trainer with these lab hooks (unless `watchCluster` is given). */
-  readonly clusterLab?: ClusterLabHooks;
-  readonly clusterWatchTuning?: ClusterWatchTuning;
-};
-
-/** Binds a Trainer (class methods need their `this`) into UiServices. */
-export function uiServicesFrom(
-  trainer: Trainer,
-  notices: readonly string[] = [],
-  extras: UiExtras = {},
-): UiServices {
-  const services: UiServices = {
-    notices,
-    list: () => trainer.list(),
-    allProgress: () => trainer.allProgress(),
-    workspace: (s) => trainer.workspace(s),
-    shellLine: (s, access) => trainer.shellLine(s, access),
-    isSetUp: (s) => trainer.isSetUp(s),
-    attempt: (id) => trainer.attempt(id),
-    setup: (s, o) => trainer.setup(s, o),
-    check: (s, o) => trainer.check(s, o),
-    revealHint: (s, r) => trainer.revealHint(s, r),
-    revealSolution: (s) => trainer.revealSolution(s),
-    reset: (s, o) => trainer.reset(s, o),
-    watch: extras.watch ?? ((s, onChange) => watchTree(trainer.workspace(s), onChange)),
-    now: extras.now ?? (() => Date.now()),
-  };
-  if (extras.labStatus) services.labStatus = extras.labStatus;
-  if (extras.openNodeShell) services.openNodeShell = extras.openNodeShell;
-  if (extras.createLab) services.createLab = extras.createLab;
-  if (extras.watchCluster) services.watchCluster = extras.watchCluster;
-  else if (extras.clusterLab)
-    services.watchCluster = clusterWatcher(trainer, extras.clusterLab, extras.clusterWatchTuning);
-  return services;
-}
-
-/** From the CLI's composition root. */
-export function uiServicesFromApp(app: AppServices, extras: UiExtras = {}): UiServices {
-  return uiServicesFrom(app.trainer, app.notices, extras);
-}

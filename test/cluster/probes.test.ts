@@ -2,15 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recorderFilters } from '../../src/adapters/cluster/index.js';
+import { kubeRequest, loadKubeConfig } from '../../src/adapters/cluster/kube-client.js';
 import type { ExecOptions, LabProvider } from '../../src/adapters/lab/provider.js';
 import { type Check, checkSchema } from '../../src/domain/checks.js';
 import type { Scenario } from '../../src/domain/scenario.js';
 import { runRound } from '../../src/engine/check-runner.js';
 import { ClusterLifecycle } from '../../src/engine/cluster-lifecycle.js';
 import { resolveLab } from '../../src/engine/lab-access.js';
-import { kubeRequest, loadKubeConfig } from '../../src/engine/probes/kube-client.js';
-import { SNAPSHOT_FILTER, WATCH_FILTER } from '../../src/engine/probes/observed-recorder.js';
 import type { ClusterAccess } from '../../src/engine/probes/types.js';
+import { testIo, testLifecycleIo } from '../helpers/probe-io.js';
 import { waitLabSettled } from './control-plane.js';
 import { labEnv } from './scenarios/cluster-harness.js';
 
@@ -180,6 +181,7 @@ describe('cluster probes on the real lab', () => {
     ];
     const started = Date.now();
     const results = await runRound(checks, {
+      io: testIo,
       workspace: ws,
       cluster: { provider, kubeconfigPath: access.kubeconfigPath },
     });
@@ -266,7 +268,7 @@ describe('cluster probes on the real lab', () => {
           'authenticated',
         ),
       ],
-      { workspace: ws, cluster: access },
+      { io: testIo, workspace: ws, cluster: access },
     );
     for (const r of results)
       expect(r, `${r.checkId}: ${r.expected} / ${r.actual}`).toMatchObject({ status: 'pass' });
@@ -282,7 +284,7 @@ describe('cluster probes on the real lab', () => {
         '-c',
         'f=$(cat); KUBECONFIG=/etc/kubernetes/admin.conf kubectl get nodes,pods,pdb -A -o json | jq -c "$f"',
       ],
-      { stdin: SNAPSHOT_FILTER, timeoutMs: 30_000 },
+      { stdin: recorderFilters().snapshot, timeoutMs: 30_000 },
     );
     const snap = JSON.parse(r.stdout) as { nodes: Array<{ name: string; ready: boolean }>; pods: unknown[] };
     expect(snap.nodes.length).toBeGreaterThanOrEqual(2);
@@ -303,7 +305,7 @@ describe('cluster probes on the real lab', () => {
 (sleep 2; kubectl label node ${cp} khl-watch-test=1 --overwrite >/dev/null; kubectl label node ${cp} khl-watch-test- >/dev/null) &
 timeout 8 kubectl get nodes --watch-only --output-watch-events -o json | jq -c --unbuffered --arg kind node "$f"; wait`,
       ],
-      { stdin: WATCH_FILTER, timeoutMs: 30_000 },
+      { stdin: recorderFilters().watch, timeoutMs: 30_000 },
     );
     const lines = r.stdout
       .split('\n')
@@ -330,7 +332,7 @@ timeout 8 kubectl get nodes --watch-only --output-watch-events -o json | jq -c -
       `mkdir -p /etc/khl-probe-test && head -c 3000 /dev/urandom > ${file} && chmod 640 ${file} && rm -f ${created}`,
     );
     const before = await exec(worker, `sha256sum ${file} | cut -d' ' -f1; stat -c %a ${file}`);
-    const life = new ClusterLifecycle({ env: labEnv() });
+    const life = new ClusterLifecycle({ io: testLifecycleIo(labEnv()) });
     const scenario = {
       id: 'khl-probe-test',
       backup: [

@@ -13,6 +13,7 @@ import {
 import { ClusterWatch, type ClusterWatchState } from '../../src/engine/cluster-watch.js';
 import { resolveLab } from '../../src/engine/lab-access.js';
 import type { ClusterAccess } from '../../src/engine/probes/types.js';
+import { testIo, testLifecycleIo } from '../helpers/probe-io.js';
 import { waitControlPlaneSettled, waitFor } from './control-plane.js';
 import { labEnv } from './scenarios/cluster-harness.js';
 
@@ -49,7 +50,7 @@ afterAll(async () => {
     await sh(
       `echo ${Buffer.from(original).toString('base64')} | base64 -d > /tmp/khl-a.yaml && mv -f /tmp/khl-a.yaml ${APISERVER_MANIFEST}`,
     );
-    await new ClusterLifecycle({ env: labEnv() }).waitHealthy(access, () => {});
+    await new ClusterLifecycle({ io: testLifecycleIo(labEnv()) }).waitHealthy(access, () => {});
   }
   await waitControlPlaneSettled(access.provider, cp);
 }, 400_000);
@@ -58,7 +59,7 @@ describe('rollback to the last apiserver manifest that worked (real lab)', () =>
   it('waits while the apiserver is gone, offers the rollback, and the rollback brings it back', async () => {
     if (!access) throw new Error('no lab');
     const lab = access;
-    const life = new ClusterLifecycle({ env: labEnv() });
+    const life = new ClusterLifecycle({ io: testLifecycleIo(labEnv()) });
     await sh(`rm -f ${LAST_GOOD_MANIFEST}`);
     const nodesListed = checkSchema.parse({
       id: 'nodes-listed',
@@ -70,7 +71,7 @@ describe('rollback to the last apiserver manifest that worked (real lab)', () =>
     });
     const states: ClusterWatchState[] = [];
     const watch = new ClusterWatch({
-      runRound: (signal) => runRound([nodesListed], { workspace: ws, cluster: lab, signal }),
+      runRound: (signal) => runRound([nodesListed], { io: testIo, workspace: ws, cluster: lab, signal }),
       onState: (s) => states.push(s),
       saveLastGood: () => life.saveLastGoodManifest(lab),
       restoreLastGood: (onLine) => life.restoreLastGoodManifest(lab, onLine),

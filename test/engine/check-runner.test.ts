@@ -3,6 +3,7 @@ import { type Check, checkSchema, type Observation } from '../../src/domain/chec
 import { runRound } from '../../src/engine/check-runner.js';
 import { defaultProbes } from '../../src/engine/probes/registry.js';
 import type { ProbeRegistry } from '../../src/engine/probes/types.js';
+import { testIo } from '../helpers/probe-io.js';
 
 const hint = { nudge: 'n', teach: 't', command: 'c' };
 const check = (id: string, path: string, field = 'exists'): Check =>
@@ -43,7 +44,7 @@ describe('runRound', () => {
         },
       };
       const checks = Array.from({ length: 15 }, (_, i) => check(`c${i}`, `f${i}`));
-      const results = await runRound(checks, { workspace: '/', probes });
+      const results = await runRound(checks, { io: testIo, workspace: '/', probes });
       expect(results.every((r) => r.status === 'pass')).toBe(true);
       await delay(10); // warnings are emitted on the next tick
       expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
@@ -61,6 +62,7 @@ describe('runRound', () => {
     });
     const t0 = Date.now();
     const results = await runRound([check('a', 'x'), check('b', 'y'), check('c', 'missing')], {
+      io: testIo,
       workspace: '/tmp',
       probes,
     });
@@ -73,7 +75,11 @@ describe('runRound', () => {
       if (p === 'boom') throw new Error('disk on fire');
       return { type: 'value', value: { exists: true } };
     });
-    const results = await runRound([check('a', 'boom'), check('b', 'ok')], { workspace: '/tmp', probes });
+    const results = await runRound([check('a', 'boom'), check('b', 'ok')], {
+      io: testIo,
+      workspace: '/tmp',
+      probes,
+    });
     expect(results[0]).toMatchObject({ status: 'error', actual: 'probe failed: disk on fire' });
     expect(results[1]?.status).toBe('pass');
   });
@@ -85,6 +91,7 @@ describe('runRound', () => {
         : Promise.resolve({ type: 'value', value: { exists: true } }),
     );
     const results = await runRound([check('a', 'hang'), check('b', 'ok')], {
+      io: testIo,
       workspace: '/tmp',
       probes,
       probeTimeoutMs: 100,
@@ -97,6 +104,7 @@ describe('runRound', () => {
     const calls: string[] = [];
     const probes = registry(async () => ({ type: 'value', value: { exists: true, mode: '600' } }), calls);
     const results = await runRound([check('a', 'f'), check('b', 'f', 'mode'), check('c', 'g')], {
+      io: testIo,
       workspace: '/tmp',
       probes,
     });
@@ -117,7 +125,12 @@ describe('runRound', () => {
           });
         }),
     };
-    const round = runRound([check('a', 'x')], { workspace: '/tmp', probes, signal: controller.signal });
+    const round = runRound([check('a', 'x')], {
+      io: testIo,
+      workspace: '/tmp',
+      probes,
+      signal: controller.signal,
+    });
     await delay(20);
     controller.abort();
     const results = await round;

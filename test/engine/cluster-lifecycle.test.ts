@@ -5,10 +5,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forgetKubeConfigs } from '../../src/adapters/cluster/kube-client.js';
 import type { Scenario } from '../../src/domain/scenario.js';
 import { ClusterLifecycle, isKubeletFile } from '../../src/engine/cluster-lifecycle.js';
-import { forgetKubeConfigs } from '../../src/engine/probes/kube-client.js';
 import { FakeLabProvider } from '../helpers/fake-lab-provider.js';
+import { testLifecycleIo } from '../helpers/probe-io.js';
 
 let tmp: string;
 let api: http.Server;
@@ -66,7 +67,12 @@ describe('backup and restore', () => {
     const provider = new FakeLabProvider();
     const access = { provider, kubeconfigPath: kubeconfig };
     const lines: string[] = [];
-    const life = new ClusterLifecycle({ nodeBackupRoot: nodeRoot, pollMs: 10, sleep: async () => {} });
+    const life = new ClusterLifecycle({
+      io: testLifecycleIo(),
+      nodeBackupRoot: nodeRoot,
+      pollMs: 10,
+      sleep: async () => {},
+    });
     const s = scenario([kept, created]);
 
     await life.beforeSetup(s, access, (l) => lines.push(l));

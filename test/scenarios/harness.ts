@@ -14,12 +14,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AttemptStore } from '../../src/adapters/attempt-store.js';
-import type { CommandResult } from '../../src/adapters/process/run.js';
 import { ProgressStore } from '../../src/adapters/progress-store.js';
 import { loadScenarios } from '../../src/adapters/scenario-loader.js';
+import { trainerDeps } from '../../src/cli/compose.js';
 import type { CheckResult } from '../../src/domain/checks.js';
 import { formatProblem, type Scenario } from '../../src/domain/scenario.js';
 import { isSolved } from '../../src/domain/scoring.js';
+import type { CommandResult } from '../../src/engine/ports.js';
 import { Trainer, type TrainerDeps } from '../../src/engine/trainer.js';
 
 export const SCENARIOS_ROOT = path.resolve(import.meta.dirname, '..', '..', 'scenarios');
@@ -29,19 +30,20 @@ export const SCENARIOS_ROOT = path.resolve(import.meta.dirname, '..', '..', 'sce
  * K8S_HARDEN_LAB_HOME (stubbed; undo with vi.unstubAllEnvs and remove with `cleanup`).
  */
 export function createTestTrainer(
-  deps: Partial<Pick<TrainerDeps, 'scenariosRoot' | 'resolveLab' | 'clusterHooks' | 'now'>> = {},
+  deps: Partial<Pick<TrainerDeps, 'resolveLab' | 'clusterHooks' | 'now'>> & { scenariosRoot?: string } = {},
 ): { trainer: Trainer; home: string; cleanup: () => void } {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-scenario-'));
   vi.stubEnv('K8S_HARDEN_LAB_HOME', home);
   vi.stubEnv('K8S_HARDEN_LAB_PROGRESS_DIR', path.join(home, 'progress'));
-  const trainer = new Trainer({
-    scenariosRoot: deps.scenariosRoot ?? SCENARIOS_ROOT,
-    progress: new ProgressStore(path.join(home, 'progress')),
-    attempts: new AttemptStore(path.join(home, 'attempts')),
-    resolveLab: deps.resolveLab,
-    clusterHooks: deps.clusterHooks,
-    now: deps.now,
-  });
+  const trainer = new Trainer(
+    trainerDeps({
+      scenariosRoot: deps.scenariosRoot ?? SCENARIOS_ROOT,
+      progress: new ProgressStore(path.join(home, 'progress')),
+      attempts: new AttemptStore(path.join(home, 'attempts')),
+      env: { ...process.env, K8S_HARDEN_LAB_HOME: home },
+      ...deps,
+    }),
+  );
   return {
     trainer,
     home,

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { uiServicesFrom } from '../../src/cli/compose.js';
 import type { Trainer } from '../../src/engine/trainer.js';
 import { initialState } from '../../src/ui/state.js';
-import { type UiServices, uiServicesFrom } from '../../src/ui/ui-services.js';
+import type { UiServices } from '../../src/ui/ui-services.js';
 import { KEY, press, renderApp, waitFor } from './helpers/render.js';
 import { type Fixture, fixtureTrainer, makeFixture } from './helpers/scenario-fixture.js';
 

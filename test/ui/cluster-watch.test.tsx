@@ -3,18 +3,13 @@ import path from 'node:path';
 import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AttemptStore } from '../../src/adapters/attempt-store.js';
+import { clusterWatcher, uiServicesFrom } from '../../src/cli/compose.js';
 import type { CheckResult } from '../../src/domain/checks.js';
 import type { Scenario } from '../../src/domain/scenario.js';
 import type { ClusterWatchState } from '../../src/engine/cluster-watch.js';
 import type { CheckOutcome, Trainer } from '../../src/engine/trainer.js';
 import { initialState } from '../../src/ui/state.js';
-import {
-  type ClusterRound,
-  type ClusterWatchHandle,
-  clusterWatcher,
-  type UiServices,
-  uiServicesFrom,
-} from '../../src/ui/ui-services.js';
+import type { ClusterRound, ClusterWatchHandle, UiServices } from '../../src/ui/ui-services.js';
 import { press, renderApp, settle, waitFor } from './helpers/render.js';
 import { type Fixture, fixtureTrainer, makeFixture } from './helpers/scenario-fixture.js';
 

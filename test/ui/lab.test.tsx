@@ -2,15 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { StepEvent } from '../../src/adapters/lab/provider.js';
+import { uiServicesFrom } from '../../src/cli/compose.js';
+import type { StepEvent } from '../../src/engine/ports.js';
 import type { Trainer } from '../../src/engine/trainer.js';
 import { initialState } from '../../src/ui/state.js';
-import {
-  type LabCreateResult,
-  type LabStatus,
-  type UiServices,
-  uiServicesFrom,
-} from '../../src/ui/ui-services.js';
+import type { LabCreateResult, LabStatus, UiServices } from '../../src/ui/ui-services.js';
 import { KEY, press, renderApp, settle, waitFor } from './helpers/render.js';
 import { type Fixture, fixtureTrainer, makeFixture } from './helpers/scenario-fixture.js';
 

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AppServices } from '../../src/cli/services.js';
+import { type AppServices, uiServicesFromApp } from '../../src/cli/compose.js';
 import { runTui } from '../../src/ui/run-tui.js';
 import { settle, waitFor } from './helpers/render.js';
 import { type Fixture, fixtureTrainer, makeFixture } from './helpers/scenario-fixture.js';
@@ -75,7 +75,7 @@ describe('runTui', () => {
   it('refuses without a terminal, with a next step, and a non-zero code', async () => {
     const { stdout, stderr, stdin, io } = streams();
     stdin.isTTY = false;
-    const code = await runTui(app, {}, { ...io, env: {} });
+    const code = await runTui(uiServicesFromApp(app), {}, { ...io, env: {} });
     expect(code).toBe(2);
     expect(stderr.frames.join('')).toMatch(/needs an interactive terminal[\s\S]*next: .*list/);
     expect(stdout.frames).toEqual([]);
@@ -84,7 +84,7 @@ describe('runTui', () => {
   it('exits after the first frame when the benchmark asks, with the home screen drawn', async () => {
     const { stdout, io } = streams();
     const code = await runTui(
-      app,
+      uiServicesFromApp(app),
       {},
       { ...io, env: { K8S_HARDEN_LAB_EXIT_AFTER_FIRST_FRAME: '1', NO_COLOR: '1' } },
     );
@@ -107,7 +107,7 @@ describe('runTui', () => {
       expect(stdin.paused).toBeGreaterThan(0);
     });
     const done = runTui(
-      app,
+      uiServicesFromApp(app),
       { scenarioId: 'tls-on' },
       { ...io, env: { NO_COLOR: '1' }, nodeShell, timing: { pollMs: 0, tickMs: 0 } },
     );

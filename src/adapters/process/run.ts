@@ -1,32 +1,10 @@
 import { execa } from 'execa';
+import type { RunOptions as BaseRunOptions, CommandResult } from '../../engine/ports.js';
 import { log } from '../log.js';
 
-/** What one process call returned. Never an exception: a failure is data. */
-export type CommandResult = {
-  /** The exit code, or -1 when the process never ran, timed out or was cancelled. */
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** True when the command could not be started at all (for example the binary is missing). */
-  readonly notFound: boolean;
-  readonly timedOut: boolean;
-  readonly cancelled: boolean;
-  /** One line a person can read: the command and why it failed, empty when it succeeded. */
-  readonly failure: string;
-};
+export type { CommandResult };
 
-export type RunOptions = {
-  readonly cwd?: string;
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Start from `env` alone instead of adding it to the app's own environment. */
-  readonly cleanEnv?: boolean;
-  /** Text written to the process's standard input. */
-  readonly input?: string;
-  /** Default 60 s. Every call has a timeout so a hung tool never hangs the app. */
-  readonly timeoutMs?: number;
-  readonly signal?: AbortSignal;
-  /** Called with each line of stdout/stderr as it arrives (for progress displays). */
-  readonly onLine?: (line: string) => void;
+export type RunOptions = BaseRunOptions & {
   /** Do not log the arguments (they may hold a token or key). */
   readonly secretArgs?: boolean;
 };

@@ -1,21 +1,9 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { ShellEnvOptions, ShellEnvResult } from '../../engine/ports.js';
 import { shQuote } from '../../engine/shell-quote.js';
 import { runCommand } from './run.js';
-
-export type ShellEnvOptions = {
-  /** HOME of the new shell: its startup files (~/.bashrc, ~/.profile) are read from here. */
-  readonly home: string;
-  /** A login shell (`bash -l -i`: what ssh or `su -` give) instead of a new terminal's `bash -i`. */
-  readonly login: boolean;
-  readonly timeoutMs: number;
-  readonly signal?: AbortSignal;
-};
-
-export type ShellEnvResult =
-  | { readonly ok: true; readonly env: Readonly<Record<string, string>> }
-  | { readonly ok: false; readonly message: string };
 
 /** The environment a new terminal starts from: nothing of the app's own (no KUBECONFIG, no tokens). */
 function baseEnv(home: string): Record<string, string> {

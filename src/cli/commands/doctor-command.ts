@@ -10,8 +10,8 @@ import {
 } from '../../adapters/lab/offline-build.js';
 import { dataDir } from '../../adapters/paths.js';
 import { systemProbes } from '../../adapters/system-probes.js';
-import { type DoctorMode, formatDoctorReport, runDoctor } from '../../engine/doctor.js';
 import { EXIT } from '../../engine/errors.js';
+import { type DoctorMode, formatDoctorReport, runDoctor } from '../doctor.js';
 import type { Io } from '../io.js';
 import { labCluster } from '../lab-wiring.js';
 

@@ -3,8 +3,8 @@ import { loadScenarios } from '../../adapters/scenario-loader.js';
 import type { CheckResult } from '../../domain/checks.js';
 import { DOMAINS, formatProblem } from '../../domain/scenario.js';
 import { EXIT } from '../../engine/errors.js';
+import type { AppServices } from '../compose.js';
 import { formatDuration, type Io } from '../io.js';
-import type { AppServices } from '../services.js';
 
 const MARK: Record<CheckResult['status'], string> = {
   pass: 'PASS',

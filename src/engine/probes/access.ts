@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import type { KubeConfig } from '@kubernetes/client-node';
-import { apiDown, apiWaiting, kubeRequest, labClient } from './kube-client.js';
+import type { KubeApi } from '../ports.js';
+import { apiDown, apiWaiting, labApi } from './kube.js';
 import type { CredentialSource } from './kubeconfig.js';
 import type { ProbeContext, ProbeExecutor } from './types.js';
 import { probeError, value } from './types.js';
@@ -35,13 +35,13 @@ function resourceAttributes(spec: Parameters<ProbeExecutor<'access'>>[0]) {
 /** Who a kubeconfig's context authenticates as, asked of the API (not read from the file). */
 async function whoAmI(
   context: ProbeContext,
-  kc: KubeConfig,
+  kc: KubeApi,
   source: CredentialSource,
   token: string | undefined,
 ): Promise<{ username?: string; via?: string }> {
   // 1. SelfSubjectReview (Kubernetes 1.27+ beta, 1.28 GA); absent on v1.20 (404).
   for (const version of ['v1', 'v1beta1']) {
-    const r = await kubeRequest(kc, `/apis/authentication.k8s.io/${version}/selfsubjectreviews`, {
+    const r = await kc.request(`/apis/authentication.k8s.io/${version}/selfsubjectreviews`, {
       method: 'POST',
       body: { apiVersion: `authentication.k8s.io/${version}`, kind: 'SelfSubjectReview' },
       signal: context.signal,
@@ -55,7 +55,7 @@ async function whoAmI(
   // 2. A bearer token (client-go's choice: a readable tokenFile wins): a TokenReview sent by the
   // lab admin says whose token it is.
   if (token) {
-    const r = await kubeRequest(labClient(context), '/apis/authentication.k8s.io/v1/tokenreviews', {
+    const r = await labApi(context).request('/apis/authentication.k8s.io/v1/tokenreviews', {
       method: 'POST',
       body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } },
       signal: context.signal,
@@ -96,7 +96,7 @@ async function whoAmI(
  */
 export const accessProbe: ProbeExecutor<'access'> = async (spec, context) => {
   if (!spec.kubeconfig) {
-    const r = await kubeRequest(labClient(context), '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+    const r = await labApi(context).request('/apis/authorization.k8s.io/v1/subjectaccessreviews', {
       method: 'POST',
       body: {
         apiVersion: 'authorization.k8s.io/v1',
@@ -122,7 +122,7 @@ export const accessProbe: ProbeExecutor<'access'> = async (spec, context) => {
   const made = await workspaceClient(context, spec.kubeconfig, spec.context);
   if (!made.ok) return made.observation;
   const { kc, source, token } = made.client;
-  const r = await kubeRequest(kc, '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+  const r = await kc.request('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
     method: 'POST',
     body: {
       apiVersion: 'authorization.k8s.io/v1',

@@ -1,7 +1,6 @@
-import { runCommand } from '../../adapters/process/run.js';
 import type { Observation } from '../../domain/checks.js';
 import type { ProbeSpec } from '../../domain/probe-spec.js';
-import { apiDown, apiWaiting, collectionPath, kubeRequest, labClient } from './kube-client.js';
+import { apiDown, apiWaiting, collectionPath, labApi } from './kube.js';
 import { resolveNode } from './nodes.js';
 import type { ProbeContext, ProbeExecutor } from './types.js';
 import { probeError, value } from './types.js';
@@ -30,7 +29,7 @@ export async function apiGet(
   context: ProbeContext,
   path: string,
 ): Promise<{ ok: true; body: unknown } | { ok: false; observation: Observation }> {
-  const r = await kubeRequest(labClient(context), path, { signal: context.signal });
+  const r = await labApi(context).request(path, { signal: context.signal });
   if (r.type === 'ok') return { ok: true, body: r.body };
   if (apiDown(r)) return { ok: false, observation: await apiWaiting(context, r) };
   if (r.type === 'http' && r.status === 404) return { ok: true, body: undefined };
@@ -68,7 +67,7 @@ async function subresourceProbe(
   }
   const query = spec.subresource === 'log' ? '?limitBytes=65536' : '';
   const path = `${collection}/${encodeURIComponent(name)}/${spec.subresource}${query}`;
-  const r = await kubeRequest(labClient(context), path, { signal: context.signal });
+  const r = await labApi(context).request(path, { signal: context.signal });
   if (r.type === 'unreachable') return apiWaiting(context, r);
   if (r.type === 'invalid') return probeError(r.message);
   return value({
@@ -96,7 +95,7 @@ async function asKubeconfigProbe(
   let path = collectionPath(spec.apiVersion, spec.resource, namespace);
   if (spec.name) path += `/${encodeURIComponent(spec.name)}`;
   else if (spec.selector) path += `?labelSelector=${encodeURIComponent(spec.selector)}`;
-  const r = await kubeRequest(made.client.kc, path, { signal: context.signal });
+  const r = await made.client.kc.request(path, { signal: context.signal });
   if (r.type === 'invalid') return probeError(`${kubeconfig} ${r.message}`);
   if (r.type === 'unreachable' || (r.type === 'http' && r.status >= 500)) {
     // Down for everyone (restarting) → wait; reachable for the lab admin → the context's own fault.
@@ -193,7 +192,7 @@ export const podFileProbe: ProbeExecutor<'podFile'> = async (spec, context) => {
   const results = await Promise.all(
     pods.map(async (p) => {
       const pod = p.metadata?.name ?? '';
-      const x = await runCommand(
+      const x = await context.io.run(
         context.cluster?.provider.kubectlPath() ?? 'kubectl',
         [
           '--kubeconfig',

@@ -1,16 +1,12 @@
 import { accessProbe } from './access.js';
 import { apiProbe, nodeStateProbe, podFileProbe, podPlacementProbe } from './api.js';
 import { componentFlagProbe, kubeletConfigProbe } from './component.js';
-import { nodeFileReader, nodeHttpProbe, nodePortProbe } from './node.js';
+import { nodeHttpProbe, nodePortProbe } from './node.js';
 import { observedProbe } from './observed.js';
 import type { ProbeRegistry } from './types.js';
-import { setNodeFileReader } from './workspace.js';
-
-// `file`, `field` and `x509` with `node:` read through the same per-round node batch.
-setNodeFileReader(nodeFileReader);
 
 /**
- * The cluster probes (issue 5). Node reads go through one batched exec per node per round
+ * The cluster probes. Node reads go through one batched exec per node per round
  * (node-batch.ts); API reads through the lab's kubeconfig (kube-client.ts). An apiserver or
  * kubelet that is restarting yields `waiting`, never `fail`; the watch loop bounds how long.
  */

@@ -1,9 +1,10 @@
 import { parse as parseYaml } from 'yaml';
 import type { Observation } from '../../domain/checks.js';
 import { select } from '../../domain/field-path.js';
-import { apiWaiting } from './kube-client.js';
+import type { FileFacts as NodeFile } from '../ports.js';
+import { apiWaiting } from './kube.js';
 import { kubeletWaiting } from './node.js';
-import { type NodeFile, nodeBatch } from './node-batch.js';
+import { nodeBatch } from './node-batch.js';
 import type { ProbeExecutor } from './types.js';
 import { probeError, value } from './types.js';
 import { parseEnvFile } from './workspace.js';

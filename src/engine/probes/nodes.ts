@@ -1,4 +1,4 @@
-import type { LabNode } from '../../adapters/lab/provider.js';
+import type { LabNode } from '../ports.js';
 import type { ClusterAccess, ProbeContext } from './types.js';
 
 /** The lab's nodes, listed once per round (the listing is a container-engine call). */

@@ -1,13 +1,13 @@
 import type { Observation } from '../../domain/checks.js';
+import { RECORDER_LOG, RECORDER_NODES, RECORDER_PODS } from '../lab/node-paths.js';
 import { nodeBatch } from './node-batch.js';
 import { resolveNode } from './nodes.js';
-import { RECORDER_LOG, RECORDER_NODES, RECORDER_PODS } from './observed-recorder.js';
 import type { ProbeContext, ProbeExecutor } from './types.js';
 import { probeError, value } from './types.js';
 
 /**
  * `observed`: facts about what happened DURING the attempt, computed from evidence kept on the
- * cluster — the recorder's JSON lines on the control-plane node (see observed-recorder.ts: a
+ * cluster — the recorder's JSON lines on the control-plane node (see shell/node/recorder.sh: a
  * snapshot of nodes, pods and PDBs when the attempt starts and whenever the 2 s poll sees a change,
  * every pod and node change from a watch stamped to the millisecond, the kubelets' Node events)
  * plus the running kubelet's start time read on the node (to the 10 ms). The lines are replayed in

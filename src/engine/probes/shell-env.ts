@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { freshShellEnv } from '../../adapters/process/shell-env.js';
 import type { ProbeExecutor } from './types.js';
 import { probeError, value } from './types.js';
 
@@ -42,7 +41,7 @@ export function describeShellVariable(
  * for kubectl.
  */
 export const shellEnvProbe: ProbeExecutor<'shellEnv'> = async (spec, context) => {
-  const r = await freshShellEnv({
+  const r = await context.io.shellEnv({
     home: context.workspace,
     login: spec.login,
     timeoutMs: (spec.timeoutSeconds ?? 10) * 1000,

@@ -1,6 +1,6 @@
-import type { LabProvider } from '../../adapters/lab/provider.js';
 import type { Observation } from '../../domain/checks.js';
 import type { ProbeKind, ProbeSpec } from '../../domain/probe-spec.js';
+import type { ClusterIo, LabProvider, LocalIo } from '../ports.js';
 
 /** What the cluster probes can reach. Absent for scenarios that need no lab. */
 export type ClusterAccess = {
@@ -17,7 +17,20 @@ export type ProbeContext = {
   readonly cluster?: ClusterAccess;
   /** Per-round memo shared by probes (for example one node round trip serving many checks). */
   readonly roundCache: Map<string, Promise<unknown>>;
+  /** What probes may touch, handed in by the composition root (the engine builds no adapter). */
+  readonly io: ProbeIo;
 };
+
+/** Local I/O always; the cluster's once a lab is attached. */
+export type ProbeIo = LocalIo & { readonly cluster?: ClusterIo };
+
+/** The lab and its I/O, or an error a probe turns into its result. */
+export function clusterIo(context: ProbeContext): ClusterAccess & { readonly io: ClusterIo } {
+  if (!context.cluster) throw new Error('this check needs the lab cluster, but no lab is attached');
+  if (!context.io.cluster)
+    throw new Error('this check needs the lab cluster, but the cluster I/O was not given');
+  return { ...context.cluster, io: context.io.cluster };
+}
 
 export type ProbeExecutor<K extends ProbeKind> = (
   spec: Extract<ProbeSpec, { kind: K }>,

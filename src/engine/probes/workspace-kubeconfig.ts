@@ -1,15 +1,13 @@
 import path from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Observation } from '../../domain/checks.js';
-import { loadKubeConfig } from './kube-client.js';
+import type { KubeApi } from '../ports.js';
 import { type CredentialSource, credentialSource, describeKubeconfig } from './kubeconfig.js';
-import type { ProbeContext } from './types.js';
-import { probeError } from './types.js';
+import { clusterIo, type ProbeContext, probeError } from './types.js';
 import { inWorkspace, readFileFacts } from './workspace.js';
 
 /** A workspace kubeconfig made ready to send requests as kubectl would with it. */
 export type WorkspaceClient = {
-  readonly kc: KubeConfig;
+  readonly kc: KubeApi;
   readonly source: CredentialSource;
   /** The bearer token kubectl would send (undefined for a certificate or no credential). */
   readonly token: string | undefined;
@@ -56,19 +54,20 @@ export async function workspaceClient(
     return fail(
       `${kubeconfig} authenticates with a credential plugin (${source.kind}), which the checks never run`,
     );
-  let kc: KubeConfig;
-  try {
-    kc = loadKubeConfig(file, contextName);
-  } catch (error) {
-    return fail(`${kubeconfig} cannot be used: ${(error as Error).message.split('\n')[0]}`);
-  }
   const token =
     source.type === 'token'
       ? source.token
       : source.type === 'token-file'
         ? (await readNamed(context, source.path))?.trim() || source.fallback
         : undefined;
-  const user = kc.getCurrentUser() as { token?: string } | null;
-  if (user && source.type === 'token-file') user.token = token;
+  let kc: KubeApi;
+  try {
+    kc = clusterIo(context).io.kube.fromFile(file, {
+      ...(contextName ? { context: contextName } : {}),
+      ...(source.type === 'token-file' ? { token } : {}),
+    });
+  } catch (error) {
+    return fail(`${kubeconfig} cannot be used: ${(error as Error).message.split('\n')[0]}`);
+  }
   return { ok: true, client: { kc, source, token, namespace } };
 }

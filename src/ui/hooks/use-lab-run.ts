@@ -1,4 +1,5 @@
 import { type Dispatch, useCallback, useEffect, useRef } from 'react';
+import { describeError } from '../../engine/errors.js';
 import { useServices } from '../ServicesContext.js';
 import type { Action } from '../state.js';
 
@@ -9,10 +10,7 @@ export type LabIntents = {
   readonly cancel: () => void;
 };
 
-const messageOf = (error: unknown) => {
-  const e = error as { message?: string; nextStep?: string };
-  return e?.nextStep ? `${e.message}. Next: ${e.nextStep}` : String(e?.message ?? error);
-};
+const messageOf = (error: unknown) => describeError(error).line;
 
 /**
  * Creating the lab from the TUI: the service does the work (providers, processes), this hook turns

@@ -1,5 +1,6 @@
 import { type Dispatch, useCallback, useEffect, useRef } from 'react';
 import type { Scenario } from '../../domain/scenario.js';
+import { describeError } from '../../engine/errors.js';
 import type { CheckOutcome } from '../../engine/trainer.js';
 import { useServices } from '../ServicesContext.js';
 import type { Action, AttemptView, Session } from '../state.js';
@@ -21,10 +22,7 @@ export type SessionIntents = {
   readonly debrief: () => void;
 };
 
-const messageOf = (error: unknown) => {
-  const e = error as { message?: string; nextStep?: string };
-  return e?.nextStep ? `${e.message}. Next: ${e.nextStep}` : String(e?.message ?? error);
-};
+const messageOf = (error: unknown) => describeError(error).line;
 
 /** The lab node a node shell opens on: the first node the scenario names, else the control plane. */
 export function shellNode(scenario: Scenario): string {

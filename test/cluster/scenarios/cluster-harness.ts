@@ -13,6 +13,7 @@ import type { Scenario } from '../../../src/domain/scenario.js';
 import { ClusterLifecycle } from '../../../src/engine/cluster-lifecycle.js';
 import { resolveLab } from '../../../src/engine/lab-access.js';
 import type { ClusterAccess } from '../../../src/engine/probes/types.js';
+import { testLifecycleIo } from '../../helpers/probe-io.js';
 import {
   createTestTrainer,
   expectAllGradedFail,
@@ -119,7 +120,7 @@ export function defineClusterSelfTest(id: string): void {
       await waitLabSettled(access.provider, access.kubeconfigPath);
       const { trainer, cleanup } = createTestTrainer({
         resolveLab: async () => access,
-        clusterHooks: new ClusterLifecycle({ env: labEnv() }),
+        clusterHooks: new ClusterLifecycle({ io: testLifecycleIo(labEnv()) }),
       });
       const h = scenarioHarness(trainer, id);
       const before = await nodeFileHashes(access, h.scenario.backup);

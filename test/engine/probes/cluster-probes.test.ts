@@ -5,12 +5,13 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forgetKubeConfigs } from '../../../src/adapters/cluster/kube-client.js';
 import { type Check, checkSchema } from '../../../src/domain/checks.js';
 import { runRound } from '../../../src/engine/check-runner.js';
 import { groupsFor } from '../../../src/engine/probes/access.js';
 import { effectiveKubeletSetting, manifestArgs, parseFlags } from '../../../src/engine/probes/component.js';
-import { forgetKubeConfigs } from '../../../src/engine/probes/kube-client.js';
 import { b64, FakeLabProvider, scripted } from '../../helpers/fake-lab-provider.js';
+import { testIo } from '../../helpers/probe-io.js';
 
 const hint = { nudge: 'n', teach: 't', command: 'c' };
 let n = 0;
@@ -114,7 +115,11 @@ describe('node batch (run for real with bash on this machine)', () => {
         'exists',
       ),
     ];
-    const results = await runRound(checks, { workspace: tmp, cluster: { provider, kubeconfigPath: '/x' } });
+    const results = await runRound(checks, {
+      io: testIo,
+      workspace: tmp,
+      cluster: { provider, kubeconfigPath: '/x' },
+    });
     for (const r of results) expect(r, `${r.expected} / ${r.actual}`).toMatchObject({ status: 'pass' });
     expect(provider.execsOn('lab-worker')).toBe(1);
     expect(provider.execsOn('lab-control-plane')).toBe(1);
@@ -126,6 +131,7 @@ describe('node batch (run for real with bash on this machine)', () => {
     const [r] = await runRound(
       [check({ kind: 'nodePort', node: 'nope', port: 1 }, { op: 'eq', value: false }, 'open')],
       {
+        io: testIo,
         workspace: tmp,
         cluster: { provider, kubeconfigPath: '/x' },
       },
@@ -146,6 +152,7 @@ describe('node batch (run for real with bash on this machine)', () => {
           ),
         ],
         {
+          io: testIo,
           workspace: tmp,
           cluster: { provider, kubeconfigPath: '/x' },
         },
@@ -235,7 +242,7 @@ describe('waiting windows', () => {
         check({ kind: 'kubeletConfig', node: 'worker', field: 'readOnlyPort' }, { op: 'eq', value: 0 }),
         check({ kind: 'nodePort', node: 'worker', port: 8080 }, { op: 'eq', value: false }, 'open'),
       ],
-      { workspace: tmp, cluster: { provider, kubeconfigPath: '/x' } },
+      { io: testIo, workspace: tmp, cluster: { provider, kubeconfigPath: '/x' } },
     );
     expect(results.map((r) => r.status)).toEqual(['waiting', 'waiting', 'waiting', 'pass']);
     expect(results[0]?.actual).toMatch(/kubelet on lab-worker is not running — waiting/);
@@ -255,12 +262,14 @@ describe('waiting windows', () => {
       check({ kind: 'nodePort', node: 'worker', port: 10255 }, { op: 'eq', value: false }, 'open'),
     ];
     const starting = await runRound(readOnlyClosed, {
+      io: testIo,
       workspace: tmp,
       cluster: { provider: new FakeLabProvider({ answer: restarted(false) }), kubeconfigPath: '/x' },
     });
     expect(starting[0]?.status).toBe('waiting');
     expect(starting[0]?.actual).toMatch(/is starting — waiting for it to listen/);
     const serving = await runRound(readOnlyClosed, {
+      io: testIo,
       workspace: tmp,
       cluster: { provider: new FakeLabProvider({ answer: restarted(true) }), kubeconfigPath: '/x' },
     });
@@ -290,7 +299,7 @@ describe('waiting windows', () => {
           'allowed',
         ),
       ],
-      { workspace: tmp, cluster: { provider, kubeconfigPath: kubeconfig } },
+      { io: testIo, workspace: tmp, cluster: { provider, kubeconfigPath: kubeconfig } },
     );
     expect(results.map((r) => r.status)).toEqual(['waiting', 'waiting', 'waiting']);
     expect(results[0]?.actual).toMatch(/^apiserver restarting — waiting \(ECONNREFUSED/);
@@ -434,7 +443,7 @@ describe('API probes against a fake apiserver', () => {
           'allowed',
         ),
       ],
-      { workspace: tmp, cluster: { provider, kubeconfigPath: kubeconfig } },
+      { io: testIo, workspace: tmp, cluster: { provider, kubeconfigPath: kubeconfig } },
     );
     for (const r of results) expect(r, `${r.expected} / ${r.actual}`).toMatchObject({ status: 'pass' });
     const sar = seen.find((s) => s.url?.includes('subjectaccessreviews'));
@@ -454,12 +463,13 @@ describe('API probes against a fake apiserver', () => {
         check({ ...logs, name: 'p2' }, { op: 'eq', value: 403 }, 'status'),
         check({ ...logs, name: 'p2' }, { op: 'matches', value: 'kubelet-client' }, 'message'),
       ],
-      { workspace: tmp, cluster: { provider, kubeconfigPath: kubeconfig } },
+      { io: testIo, workspace: tmp, cluster: { provider, kubeconfigPath: kubeconfig } },
     );
     for (const r of results) expect(r, `${r.expected} / ${r.actual}`).toMatchObject({ status: 'pass' });
     const [none] = await runRound(
       [check({ ...logs, selector: 'app=none' }, { op: 'eq', value: 200 }, 'status')],
       {
+        io: testIo,
         workspace: tmp,
         cluster: { provider, kubeconfigPath: kubeconfig },
       },
@@ -500,7 +510,11 @@ describe('API probes against a fake apiserver', () => {
         { ...asFile('ws-token.kubeconfig'), id: 'who', field: 'userMatches' },
         asFile('ws-plugin.kubeconfig'),
       ],
-      { workspace: tmp, cluster: { provider: new FakeLabProvider({}), kubeconfigPath: kubeconfig } },
+      {
+        io: testIo,
+        workspace: tmp,
+        cluster: { provider: new FakeLabProvider({}), kubeconfigPath: kubeconfig },
+      },
     );
     expect(results.map((r) => r.status)).toEqual(['pass', 'pass', 'error']);
     expect(results[2]?.actual).toMatch(/credential plugin \(exec\), which the checks never run/);
@@ -522,7 +536,11 @@ describe('API probes against a fake apiserver', () => {
         { ...list('get-ok.kubeconfig'), id: 'ns', field: 'namespace', expect: { op: 'eq', value: 'dev' } },
         list('get-no.kubeconfig'),
       ],
-      { workspace: tmp, cluster: { provider: new FakeLabProvider({}), kubeconfigPath: kubeconfig } },
+      {
+        io: testIo,
+        workspace: tmp,
+        cluster: { provider: new FakeLabProvider({}), kubeconfigPath: kubeconfig },
+      },
     );
     expect(results.map((r) => `${r.status} ${r.actual}`)).toEqual([
       'pass found `200`',

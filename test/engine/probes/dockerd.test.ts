@@ -11,6 +11,7 @@ import {
   words,
 } from '../../../src/engine/probes/dockerd.js';
 import type { ProbeContext } from '../../../src/engine/probes/types.js';
+import { testIo } from '../../helpers/probe-io.js';
 
 describe('execStart (systemd rules)', () => {
   it('drop-ins add commands after the unit; an empty ExecStart= clears the list', () => {
@@ -57,6 +58,7 @@ describe('dockerd flags', () => {
 describe('dockerd probe (reads the files itself, runs nothing in the workspace)', () => {
   let ws: string;
   const context = (): ProbeContext => ({
+    io: testIo,
     workspace: ws,
     signal: new AbortController().signal,
     roundCache: new Map(),

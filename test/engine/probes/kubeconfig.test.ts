@@ -11,6 +11,7 @@ import {
   kubeconfigProbe,
 } from '../../../src/engine/probes/kubeconfig.js';
 import type { ProbeContext } from '../../../src/engine/probes/types.js';
+import { testIo } from '../../helpers/probe-io.js';
 
 const CONFIG = `
 apiVersion: v1
@@ -112,6 +113,7 @@ describe('describeKubeconfig', () => {
 describe('kubeconfigProbe', () => {
   let dir: string;
   const context = (): ProbeContext => ({
+    io: testIo,
     workspace: dir,
     signal: new AbortController().signal,
     roundCache: new Map(),
@@ -195,7 +197,7 @@ describe('kubeconfigProbe credential', () => {
     );
     const o = await kubeconfigProbe(
       { kind: 'kubeconfig', path: 'kc', credentialFile: 'john.token' },
-      { workspace: dir, signal: new AbortController().signal, roundCache: new Map() },
+      { io: testIo, workspace: dir, signal: new AbortController().signal, roundCache: new Map() },
     );
     return (o as { value: KubeconfigFacts }).value.credential;
   };

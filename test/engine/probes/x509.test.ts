@@ -5,11 +5,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeContext } from '../../../src/engine/probes/types.js';
 import { type CertificateFacts, describeCertificate, x509Probe } from '../../../src/engine/probes/x509.js';
+import { testIo } from '../../helpers/probe-io.js';
 
 let dir: string;
 const read = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8');
 const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
 const context = (): ProbeContext => ({
+  io: testIo,
   workspace: dir,
   signal: new AbortController().signal,
   roundCache: new Map(),

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AttemptStore } from '../../../src/adapters/attempt-store.js';
 import { ProgressStore } from '../../../src/adapters/progress-store.js';
+import { trainerDeps } from '../../../src/cli/compose.js';
 import { Trainer } from '../../../src/engine/trainer.js';
 
 /**
@@ -121,11 +122,14 @@ export function fixtureTrainer(
 ): { trainer: Trainer; progress: ProgressStore; attempts: AttemptStore } {
   const progress = new ProgressStore(path.join(fixture.home, 'progress'));
   const attempts = new AttemptStore(path.join(fixture.home, 'attempts'));
-  const trainer = new Trainer({
-    scenariosRoot: fixture.scenarios,
-    progress,
-    attempts,
-    ...(now ? { now } : {}),
-  });
+  const trainer = new Trainer(
+    trainerDeps({
+      scenariosRoot: fixture.scenarios,
+      progress,
+      attempts,
+      env: { ...process.env, K8S_HARDEN_LAB_HOME: fixture.home },
+      ...(now ? { now } : {}),
+    }),
+  );
   return { trainer, progress, attempts };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { watchTree } from '../../src/engine/watch.js';
+import { watchTree } from '../../src/adapters/fs-watch.js';
 
 const dirs: string[] = [];
 afterEach(() => {

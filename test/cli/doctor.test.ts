@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type DoctorInput, formatDoctorReport, runDoctor } from '../../src/engine/doctor.js';
+import { type DoctorInput, formatDoctorReport, runDoctor } from '../../src/cli/doctor.js';
 import { fakeProbes, type ProbeOverrides } from '../helpers/fake-probes.js';
 
 function input(o: ProbeOverrides = {}, extra: Partial<DoctorInput> = {}): DoctorInput {

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { log } from '../adapters/log.js';
+import { log } from './log.js';
 
 export type WatchOptions = {
   /** Changes closer together than this make one call (editors write a file in several steps). */

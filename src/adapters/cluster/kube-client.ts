@@ -2,9 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { Observation } from '../../domain/checks.js';
-import { nodeBatch } from './node-batch.js';
-import type { ProbeContext } from './types.js';
+import type { ApiResponse, KubeApi, KubeClients, KubeRequestOptions } from '../../engine/ports.js';
 
 /**
  * A small Kubernetes API client: @kubernetes/client-node's `KubeConfig` supplies the server, TLS
@@ -13,12 +11,7 @@ import type { ProbeContext } from './types.js';
  * `poddisruptionbudgets`) without discovery, and a failed connection stays data (`unreachable`).
  */
 
-export type ApiResponse =
-  | { readonly type: 'ok'; readonly status: number; readonly body: unknown }
-  | { readonly type: 'http'; readonly status: number; readonly body: unknown; readonly message: string }
-  | { readonly type: 'unreachable'; readonly message: string }
-  /** The kubeconfig itself cannot be used (credentials, TLS settings): not a waiting window. */
-  | { readonly type: 'invalid'; readonly message: string };
+export type { ApiResponse };
 
 type Loaded = { readonly kc: KubeConfig; readonly agent: https.Agent; readonly mtimeMs: number };
 const loaded = new Map<string, Loaded>();
@@ -51,12 +44,7 @@ export function forgetKubeConfigs(): void {
   loaded.clear();
 }
 
-export type RequestOptions = {
-  readonly method?: 'GET' | 'POST' | 'DELETE';
-  readonly body?: unknown;
-  readonly timeoutMs?: number;
-  readonly signal?: AbortSignal;
-};
+export type RequestOptions = KubeRequestOptions;
 
 export async function kubeRequest(
   kc: KubeConfig,
@@ -80,12 +68,15 @@ export async function kubeRequest(
       : {}),
   };
   const url = new URL(path, cluster.server);
-  // Plain http only for test servers; a lab's apiserver is always https.
+  // Plain http only for test servers; a lab's apiserver is always https, through a keep-alive agent.
   const transport = url.protocol === 'http:' ? http : https;
-  const agent = agentFor(kc);
-  if (agent && transport === https) opts.agent = agent;
+  if (transport === http) delete opts.agent;
+  else {
+    const agent = agentFor(kc);
+    if (agent) opts.agent = agent;
+  }
   return new Promise<ApiResponse>((resolve) => {
-    const req = https.request(
+    const req = transport.request(
       url,
       { ...opts, timeout: options.timeoutMs ?? 10_000, signal: options.signal },
       (res) => {
@@ -125,62 +116,32 @@ export async function kubeRequest(
   });
 }
 
-/** The lab admin's client (the lab's own kubeconfig). */
-export function labClient(context: ProbeContext): KubeConfig {
-  if (!context.cluster) throw new Error('this check needs the lab cluster, but no lab is attached');
-  return loadKubeConfig(context.cluster.kubeconfigPath);
-}
-
-/** True when a response means "the apiserver is not serving right now" rather than an answer. */
-export function apiDown(r: ApiResponse): boolean {
-  return r.type === 'unreachable' || (r.type === 'http' && (r.status >= 500 || r.status === 429));
-}
-
-const APISERVER_LOGS = [
-  '/var/log/pods/kube-system_kube-apiserver-*/kube-apiserver/*.log',
-  '/var/log/containers/kube-apiserver-*.log',
-];
-
-/** Strips the CRI log prefix (`2024-01-01T00:00:00.000Z stderr F `) from a container log line. */
-export function criLogText(line: string): string {
-  const m = /^\S+ (?:stdout|stderr) [FP] (.*)$/.exec(line);
-  return m?.[1] ?? line;
-}
-
-/**
- * The `waiting` observation for an apiserver that does not answer: why, and the last lines of its
- * log read on the control-plane node (memoised per round, so many probes cost one read).
- */
-export function apiWaiting(context: ProbeContext, r: ApiResponse): Promise<Observation> {
-  const key = 'api:waiting';
-  let pending = context.roundCache.get(key) as Promise<Observation> | undefined;
-  if (!pending) {
-    pending = (async (): Promise<Observation> => {
-      const why = r.type === 'http' ? `HTTP ${r.status}: ${r.message}` : 'message' in r ? r.message : '';
-      let tail = '';
+/** A client over a loaded kubeconfig; `token` replaces the user's token on every request. */
+function api(load: () => KubeConfig, token: { readonly value: string | undefined } | undefined): KubeApi {
+  return {
+    request: (path, options) => {
+      let kc: KubeConfig;
       try {
-        const batch = await nodeBatch(context, 'control-plane');
-        const tails = await Promise.all(APISERVER_LOGS.map((glob) => batch.tail(glob, 3)));
-        const t = tails.find((x) => x && x.lines.length > 0);
-        if (t) tail = t.lines.map((l) => `  ${criLogText(l).slice(0, 200)}`).join('\n');
-      } catch {
-        // No log to show: the reason alone.
+        kc = load();
+      } catch (error) {
+        return Promise.resolve({ type: 'invalid', message: (error as Error).message.split('\n')[0] ?? '' });
       }
-      return {
-        type: 'waiting',
-        message: `apiserver restarting — waiting (${why.split('\n')[0]})${tail ? `\n  last lines of its log:\n${tail}` : ''}`,
-      };
-    })();
-    context.roundCache.set(key, pending);
-  }
-  return pending;
+      if (token) {
+        const user = kc.getCurrentUser() as { token?: string } | null;
+        if (user) user.token = token.value;
+      }
+      return kubeRequest(kc, path, options);
+    },
+  };
 }
 
-/** `/api/v1` or `/apis/<group>/<version>`. */
-export function apiBase(apiVersion: string): string {
-  return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-}
-
-export function collectionPath(apiVersion: string, resource: string, namespace?: string): string {
-  return `${apiBase(apiVersion)}${namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${resource}`;
-}
+export const kubeClients: KubeClients = {
+  lab: (kubeconfigPath) => api(() => loadKubeConfig(kubeconfigPath), undefined),
+  fromFile: (file, options = {}) => {
+    loadKubeConfig(file, options.context);
+    return api(
+      () => loadKubeConfig(file, options.context),
+      'token' in options ? { value: options.token } : undefined,
+    );
+  },
+};

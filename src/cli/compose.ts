@@ -1,0 +1,233 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { AttemptStore } from '../adapters/attempt-store.js';
+import { watchTree } from '../adapters/fs-watch.js';
+import { localIo } from '../adapters/local-io.js';
+import { log } from '../adapters/log.js';
+import { packageRoot, scenariosDir } from '../adapters/paths.js';
+import { runCommand } from '../adapters/process/run.js';
+import { ProgressStore } from '../adapters/progress-store.js';
+import { loadScenarios } from '../adapters/scenario-loader.js';
+import { workspaces } from '../adapters/workspaces.js';
+import type { ClusterLifecycle, LifecycleOptions } from '../engine/cluster-lifecycle.js';
+import { ClusterWatch, type ClusterWatchOptions } from '../engine/cluster-watch.js';
+import { resolveLab } from '../engine/lab-access.js';
+import type { AttemptPort, ClusterIo, ProgressPort } from '../engine/ports.js';
+import type { ClusterAccess } from '../engine/probes/types.js';
+import type { CheckOutcome, ClusterHooks } from '../engine/trainer.js';
+import { Trainer, type TrainerDeps } from '../engine/trainer.js';
+import type { ClusterLabHooks, UiServices } from '../ui/ui-services.js';
+
+/**
+ * The composition root: the one place adapters are built and handed to the engine and the UI.
+ * The engine defines the ports (engine/ports.ts); nothing below cli/ builds an adapter.
+ */
+export type AppServices = {
+  readonly trainer: Trainer;
+  readonly progress: ProgressStore;
+  /** Messages to show once (for example a damaged progress file that was set aside). */
+  readonly notices: readonly string[];
+};
+
+export type TrainerOptions = {
+  readonly scenariosRoot: string;
+  readonly progress: ProgressPort;
+  readonly attempts: AttemptPort;
+  readonly env?: NodeJS.ProcessEnv;
+} & Partial<Pick<TrainerDeps, 'resolveLab' | 'clusterHooks' | 'now'>>;
+
+/** A Trainer's deps over the real adapters (the CLI, the TUI, the self-test harnesses). */
+export function trainerDeps(options: TrainerOptions): TrainerDeps {
+  return {
+    scenarios: () => loadScenarios(options.scenariosRoot),
+    progress: options.progress,
+    attempts: options.attempts,
+    workspaces: workspaces(options.env),
+    run: runCommand,
+    readText: (file) => fs.readFileSync(file, 'utf8'),
+    app: { bin: path.join(packageRoot(), 'bin', 'k8s-harden-lab.js'), node: process.execPath },
+    probeIo: localIo,
+    loadClusterIo,
+    ...(options.resolveLab ? { resolveLab: options.resolveLab } : {}),
+    ...(options.clusterHooks ? { clusterHooks: options.clusterHooks } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  };
+}
+
+export type ServiceOptions = {
+  readonly scenariosRoot?: string;
+  readonly resolveLab?: () => Promise<ClusterAccess>;
+  readonly clusterHooks?: ClusterHooks;
+};
+
+export function createServices(options: ServiceOptions = {}): AppServices {
+  const progress = new ProgressStore();
+  const notices: string[] = [];
+  if (progress.notice)
+    notices.push(
+      `Your progress file was damaged (${progress.notice.reason}); it was kept as ${progress.notice.movedAside} and a fresh one started.`,
+    );
+  const trainer = new Trainer(
+    trainerDeps({
+      scenariosRoot: options.scenariosRoot ?? scenariosDir(),
+      progress,
+      attempts: new AttemptStore(),
+      // Cluster scenarios reach only the app's own lab, through the lab guard (engine/lab-access).
+      resolveLab: options.resolveLab ?? (() => resolveLab()),
+      clusterHooks: options.clusterHooks ?? lazyClusterHooks(),
+    }),
+  );
+  return { trainer, progress, notices };
+}
+
+/**
+ * The engine's ClusterLifecycle, imported on first use: it pulls in @kubernetes/client-node, which
+ * costs the home screen more than half a second and only cluster scenarios need.
+ */
+export function lazyLifecycle(env?: NodeJS.ProcessEnv): () => Promise<ClusterLifecycle> {
+  let loaded: Promise<ClusterLifecycle> | undefined;
+  return () => (loaded ??= createClusterLifecycle(env));
+}
+
+/** The cluster adapters (client-node, the node batch), imported on the first cluster round. */
+export const loadClusterIo = (): Promise<ClusterIo> =>
+  import('../adapters/cluster/index.js').then((m) => m.clusterIo);
+
+/** A ClusterLifecycle over the real adapters (backups kept under `env`'s data folder). */
+export async function createClusterLifecycle(
+  env: NodeJS.ProcessEnv = process.env,
+  options: Omit<LifecycleOptions, 'io'> = {},
+): Promise<ClusterLifecycle> {
+  const [{ lifecycleIo }, { ClusterLifecycle }] = await Promise.all([
+    import('../adapters/cluster/index.js'),
+    import('../engine/cluster-lifecycle.js'),
+  ]);
+  return new ClusterLifecycle({ ...options, io: lifecycleIo(env) });
+}
+
+function lazyClusterHooks(): ClusterHooks {
+  const hooks = lazyLifecycle();
+  return {
+    beforeSetup: async (scenario, access, onLine) => (await hooks()).beforeSetup(scenario, access, onLine),
+    afterReset: async (scenario, access, onLine) => (await hooks()).afterReset(scenario, access, onLine),
+  };
+}
+
+// --- the terminal UI's services ---------------------------------------------------------------
+
+export type ClusterWatchTuning = Pick<
+  ClusterWatchOptions,
+  'intervalMs' | 'waitingLimitMs' | 'rollbackAfterMs' | 'saveEveryMs' | 'now'
+>;
+
+/**
+ * `watchCluster` over a Trainer: each round is `trainer.check` (which also records the completion).
+ * The watch then bounds the results (a check waiting too long becomes a fail); that changes no
+ * score, since neither waiting nor fail passes, and a round with a waiting check is never solved,
+ * so the outcome's score, allPass and completion hold for the bounded results as they are.
+ */
+export function clusterWatcher(
+  trainer: Pick<Trainer, 'check'>,
+  lab?: ClusterLabHooks,
+  tuning: ClusterWatchTuning = {},
+): NonNullable<UiServices['watchCluster']> {
+  return (scenario, onRound) => {
+    let last: CheckOutcome | undefined;
+    const watch = new ClusterWatch({
+      ...tuning,
+      runRound: async (signal) => {
+        last = undefined;
+        last = await trainer.check(scenario, { signal });
+        return last.results;
+      },
+      onState: (state) =>
+        onRound({
+          watch: state,
+          ...(state.error || !last ? {} : { outcome: { ...last, results: state.results } }),
+        }),
+      ...(lab
+        ? { saveLastGood: () => lab.saveLastGood(), restoreLastGood: (onLine) => lab.restoreLastGood(onLine) }
+        : {}),
+    });
+    watch.start();
+    return {
+      checkNow: () => void watch.checkNow(),
+      restoreLastGood: (onLine) => watch.restoreLastGood(onLine),
+      stop: () => watch.stop(),
+    };
+  };
+}
+
+export type UiExtras = Partial<
+  Pick<UiServices, 'labStatus' | 'openNodeShell' | 'createLab' | 'now' | 'watch' | 'watchCluster'>
+> & {
+  /** Builds `watchCluster` over the trainer with these lab hooks (unless `watchCluster` is given). */
+  readonly clusterLab?: ClusterLabHooks;
+  readonly clusterWatchTuning?: ClusterWatchTuning;
+};
+
+/** Binds a Trainer (class methods need their `this`) into the UI's services. */
+export function uiServicesFrom(
+  trainer: Trainer,
+  notices: readonly string[] = [],
+  extras: UiExtras = {},
+): UiServices {
+  const services: UiServices = {
+    notices,
+    get: (id) => trainer.get(id),
+    list: () => trainer.list(),
+    allProgress: () => trainer.allProgress(),
+    workspace: (s) => trainer.workspace(s),
+    shellLine: (s, access) => trainer.shellLine(s, access),
+    isSetUp: (s) => trainer.isSetUp(s),
+    attempt: (id) => trainer.attempt(id),
+    setup: (s, o) => trainer.setup(s, o),
+    check: (s, o) => trainer.check(s, o),
+    revealHint: (s, r) => trainer.revealHint(s, r),
+    revealSolution: (s) => trainer.revealSolution(s),
+    reset: (s, o) => trainer.reset(s, o),
+    watch: extras.watch ?? ((s, onChange) => watchTree(trainer.workspace(s), onChange)),
+    now: extras.now ?? (() => Date.now()),
+    log,
+  };
+  if (extras.labStatus) services.labStatus = extras.labStatus;
+  if (extras.openNodeShell) services.openNodeShell = extras.openNodeShell;
+  if (extras.createLab) services.createLab = extras.createLab;
+  if (extras.watchCluster) services.watchCluster = extras.watchCluster;
+  else if (extras.clusterLab)
+    services.watchCluster = clusterWatcher(trainer, extras.clusterLab, extras.clusterWatchTuning);
+  return services;
+}
+
+/** The lab's offers to the TUI (cli/tui-lab.ts builds them from the lab providers). */
+export type TuiLabOffers = {
+  readonly labStatus?: UiServices['labStatus'];
+  /** Runs an interactive shell on a lab node with the terminal handed over (see run-tui). */
+  readonly nodeShell?: (node: string) => Promise<unknown>;
+  readonly createLab?: UiServices['createLab'];
+  /** Keeps and restores the last working apiserver manifest: cluster scenarios then use the watch. */
+  readonly clusterLab?: ClusterLabHooks;
+};
+
+export function uiServicesFromApp(app: AppServices, extras: UiExtras = {}): UiServices {
+  return uiServicesFrom(app.trainer, app.notices, extras);
+}
+
+/** The terminal UI over the app's services and the lab's offers (loaded on demand: Ink, React). */
+export async function openTui(
+  app: AppServices,
+  options: { readonly scenarioId?: string },
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  const [{ runTui }, { tuiLabDeps }] = await Promise.all([
+    import('../ui/run-tui.js'),
+    import('./tui-lab.js'),
+  ]);
+  const lab = tuiLabDeps(env);
+  const ui = uiServicesFromApp(app, {
+    ...(lab.labStatus ? { labStatus: lab.labStatus } : {}),
+    ...(lab.createLab ? { createLab: lab.createLab } : {}),
+    ...(lab.clusterLab ? { clusterLab: lab.clusterLab } : {}),
+  });
+  return runTui(ui, options, { ...(lab.nodeShell ? { nodeShell: lab.nodeShell } : {}) });
+}
