@@ -54,13 +54,8 @@ const ENGINE_FORBIDDEN = new Set([
   '@kubernetes/client-node',
 ]);
 
-/**
- * Named exceptions, each with its reason. The lab registry (which lab, built how) is being moved
- * to the composition root with the lab rework; until then lab-access builds the providers.
- */
-const EXCEPTIONS: Readonly<Record<string, string>> = {
-  'engine/lab-access.ts': 'builds the lab providers from state.json until the lab registry lands in cli/',
-};
+/** Named exceptions, each with its reason (none today: the lab registry composes in cli/). */
+const EXCEPTIONS: Readonly<Record<string, string>> = {};
 
 /** Why an import breaks the layers, or undefined. */
 function violation(imp: Import): string | undefined {

@@ -11,12 +11,12 @@ import { loadScenarios } from '../adapters/scenario-loader.js';
 import { workspaces } from '../adapters/workspaces.js';
 import type { ClusterLifecycle, LifecycleOptions } from '../engine/cluster-lifecycle.js';
 import { ClusterWatch, type ClusterWatchOptions } from '../engine/cluster-watch.js';
-import { resolveLab } from '../engine/lab-access.js';
 import type { AttemptPort, ClusterIo, ProgressPort } from '../engine/ports.js';
 import type { ClusterAccess } from '../engine/probes/types.js';
 import type { CheckOutcome, ClusterHooks } from '../engine/trainer.js';
 import { Trainer, type TrainerDeps } from '../engine/trainer.js';
 import type { ClusterLabHooks, UiServices } from '../ui/ui-services.js';
+import { resolveLab } from './lab-access.js';
 
 /**
  * The composition root: the one place adapters are built and handed to the engine and the UI.
@@ -72,7 +72,7 @@ export function createServices(options: ServiceOptions = {}): AppServices {
       scenariosRoot: options.scenariosRoot ?? scenariosDir(),
       progress,
       attempts: new AttemptStore(),
-      // Cluster scenarios reach only the app's own lab, through the lab guard (engine/lab-access).
+      // Cluster scenarios reach only the app's own lab, through the lab guard (cli/lab-access).
       resolveLab: options.resolveLab ?? (() => resolveLab()),
       clusterHooks: options.clusterHooks ?? lazyClusterHooks(),
     }),

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { existingLab } from '../adapters/lab/registry.js';
 import { errorMessage, UserError } from '../engine/errors.js';
-import { resolveLab } from '../engine/lab-access.js';
 import { resolveNode } from './commands/lab-commands.js';
 import type { TuiLabOffers as RunTuiDeps } from './compose.js';
 import { lazyLifecycle } from './compose.js';
+import { resolveLab } from './lab-access.js';
 import { providerForCommand } from './lab-wiring.js';
 
 /**

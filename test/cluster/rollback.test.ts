@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveLab } from '../../src/cli/lab-access.js';
 import { checkSchema } from '../../src/domain/checks.js';
 import { runRound } from '../../src/engine/check-runner.js';
 import {
@@ -11,7 +12,6 @@ import {
   LAST_GOOD_MANIFEST,
 } from '../../src/engine/cluster-lifecycle.js';
 import { ClusterWatch, type ClusterWatchState } from '../../src/engine/cluster-watch.js';
-import { resolveLab } from '../../src/engine/lab-access.js';
 import type { ClusterAccess } from '../../src/engine/probes/types.js';
 import { testIo, testLifecycleIo } from '../helpers/probe-io.js';
 import { waitControlPlaneSettled, waitFor } from './control-plane.js';

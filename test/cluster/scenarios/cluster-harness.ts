@@ -8,10 +8,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../../src/adapters/process/run.js';
+import { resolveLab } from '../../../src/cli/lab-access.js';
 import type { CheckResult } from '../../../src/domain/checks.js';
 import type { Scenario } from '../../../src/domain/scenario.js';
 import { ClusterLifecycle } from '../../../src/engine/cluster-lifecycle.js';
-import { resolveLab } from '../../../src/engine/lab-access.js';
 import type { ClusterAccess } from '../../../src/engine/probes/types.js';
 import { testLifecycleIo } from '../../helpers/probe-io.js';
 import {

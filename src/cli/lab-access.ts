@@ -3,8 +3,8 @@ import { labKubeconfigPath, readLabState } from '../adapters/lab/lab-state.js';
 import type { LabProvider } from '../adapters/lab/provider.js';
 import { makeLab } from '../adapters/lab/registry.js';
 import { assertLabTarget } from '../adapters/lab-target.js';
-import { EXIT, UserError } from './errors.js';
-import type { ClusterAccess } from './probes/types.js';
+import { EXIT, UserError } from '../engine/errors.js';
+import type { ClusterAccess } from '../engine/probes/types.js';
 
 export type ResolveLabOptions = {
   readonly cluster?: string;
