@@ -39,7 +39,7 @@ export async function waitControlPlaneSettled(provider: LabProvider, controlPlan
       if (streak < 3) await new Promise((res) => setTimeout(res, 3_000));
       return streak >= 3 ? true : undefined;
     },
-    180_000,
+    420_000,
   );
 }
 
@@ -52,7 +52,9 @@ export async function waitControlPlaneSettled(provider: LabProvider, controlPlan
 export async function waitLabSettled(
   provider: LabProvider,
   kubeconfigPath: string,
-  timeoutMs = 240_000,
+  // The controller-manager and scheduler lose their leases while the apiserver restarts and exit;
+  // the kubelet's crash-loop back-off can hold them for up to five minutes before it retries.
+  timeoutMs = 480_000,
 ): Promise<void> {
   const { runCommand } = await import('../../src/adapters/process/run.js');
   await waitFor(
