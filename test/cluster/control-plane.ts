@@ -21,7 +21,7 @@ export async function waitFor<T>(
 }
 
 /**
- * v1.20's controller-manager and scheduler lose their leader lease while the apiserver is away and
+ * The controller-manager and scheduler lose their leader lease while the apiserver is away and
  * exit; the kubelet restarts them a little later. Waits for a settled control plane (both healthy
  * on three checks in a row) before the next file gets the shared lab.
  */
