@@ -21,9 +21,15 @@ export async function waitFor<T>(
 }
 
 /**
- * The controller-manager and scheduler lose their leader lease while the apiserver is away and
- * exit; the kubelet restarts them a little later. Waits for a settled control plane (both healthy
- * on three checks in a row) before the next file gets the shared lab.
+ * How long the lab may take to settle after an apiserver restart. The controller-manager and
+ * scheduler lose their leader lease while the apiserver is away and exit; the kubelet's crash-loop
+ * back-off can hold them for up to five minutes before it starts them again.
+ */
+const SETTLE_TIMEOUT_MS = 480_000;
+
+/**
+ * Waits for a settled control plane (controller-manager and scheduler healthy on three checks in a
+ * row) before the next file gets the shared lab.
  */
 export async function waitControlPlaneSettled(provider: LabProvider, controlPlane: string): Promise<void> {
   let streak = 0;
@@ -39,7 +45,7 @@ export async function waitControlPlaneSettled(provider: LabProvider, controlPlan
       if (streak < 3) await new Promise((res) => setTimeout(res, 3_000));
       return streak >= 3 ? true : undefined;
     },
-    420_000,
+    SETTLE_TIMEOUT_MS,
   );
 }
 
@@ -52,9 +58,7 @@ export async function waitControlPlaneSettled(provider: LabProvider, controlPlan
 export async function waitLabSettled(
   provider: LabProvider,
   kubeconfigPath: string,
-  // The controller-manager and scheduler lose their leases while the apiserver restarts and exit;
-  // the kubelet's crash-loop back-off can hold them for up to five minutes before it retries.
-  timeoutMs = 480_000,
+  timeoutMs = SETTLE_TIMEOUT_MS,
 ): Promise<void> {
   const { runCommand } = await import('../../src/adapters/process/run.js');
   await waitFor(
