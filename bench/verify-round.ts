@@ -80,8 +80,14 @@ function shellFor(probe: ProbeSpec, nodeExec: (ref: string) => string, kubectl: 
       const as = probe.kubeconfig
         ? `--kubeconfig ${q(probe.kubeconfig)}${probe.context ? ` --context ${probe.context}` : ''}`
         : `--as=${probe.user} ${(probe.groups ?? groupsFor(probe.user)).map((g) => `--as-group=${g}`).join(' ')}`;
-      return `${probe.kubeconfig ? 'kubectl' : kubectl} auth can-i ${probe.verb} ${probe.resource}${probe.namespace ? ` -n ${probe.namespace}` : ''} ${as}`;
+      return `${probe.kubeconfig ? 'kubectl' : kubectl} auth can-i ${probe.verb} ${probe.resource ?? probe.nonResourcePath}${probe.namespace ? ` -n ${probe.namespace}` : ''} ${as}`;
     }
+    case 'apiRequest':
+      return `${kubectl} get --raw ${q(probe.path)}`;
+    case 'token':
+      return `${kubectl} create -o json -f - <<< '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":{"token":"'"$(cat ${q(probe.file)})"'"}}'`;
+    case 'admission':
+      return `${kubectl} get ${probe.resource} ${probe.namespace ? `-n ${probe.namespace}` : ''} -o name`;
     case 'nodeHttp':
       return onNode(probe.node, `curl -sk -o /dev/null -w '%{http_code}' ${probe.url}`);
     case 'nodePort':

@@ -277,19 +277,20 @@ function valueProblem(rule: ValueRule, op: Op, value: ExpectValue | undefined): 
   }
 }
 
-export const expectSchema = z
-  .object({
-    op: z.enum(OP_NAMES).describe('how what the probe saw is compared (see the ops table)'),
-    value: expectValueSchema
-      .optional()
-      .describe('what it is compared with; every op but exists and absent needs one'),
-  })
-  .strict()
-  .superRefine((e, ctx) => {
-    const problem = valueProblem((OPS[e.op] as OpEntry).value, e.op, e.value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['value'] });
-  });
-export type Expectation = z.infer<typeof expectSchema>;
+/** The fields of an expectation; checks.ts adds `valueFrom` (a probe) and the refinement below. */
+export const expectFields = {
+  op: z.enum(OP_NAMES).describe('how what the probe saw is compared (see the ops table)'),
+  value: expectValueSchema
+    .optional()
+    .describe('what it is compared with; every op but exists and absent needs one (or `valueFrom`)'),
+};
+
+/** Why an op's `value` does not suit it (undefined: it does). A value taken from a probe is checked when it is seen. */
+export function expectProblem(op: Op, value: ExpectValue | undefined): string | undefined {
+  return valueProblem((OPS[op] as OpEntry).value, op, value);
+}
+
+export type Expectation = { readonly op: Op; readonly value?: ExpectValue };
 
 /** For the generated reference: each op with what passes and what its value must be. */
 export function opReference(): ReadonlyArray<{ op: Op; doc: string; value: ValueRule; example: string }> {

@@ -78,6 +78,89 @@ export const OBSERVED_FIELDS: Readonly<Record<'recorder' | 'node-maintenance' | 
   },
 };
 
+const fileFrom = z
+  .enum(['workspace', 'scenario', 'node'])
+  .default('workspace')
+  .describe(
+    "`workspace` (the learner's folder), `scenario` (a fixture of the scenario folder, named under `files:`; the learner never writes it) or `node` (an absolute path on `node`)",
+  );
+
+/**
+ * Who a request is made as. One shape per way a client can authenticate; the lab admin when
+ * omitted. Credentials are read for the request only: never logged, stored or shown.
+ */
+export const identitySchema = z
+  .union([
+    z
+      .object({ admin: z.literal(true) })
+      .strict()
+      .describe('the lab admin (the default)'),
+    z
+      .object({ anonymous: z.literal(true) })
+      .strict()
+      .describe('no credentials at all'),
+    z
+      .object({
+        token: z
+          .object({ file: filePath, from: fileFrom, node: nodeRef.optional() })
+          .strict()
+          .describe('a bearer token read from a file (as `curl -H "Authorization: Bearer …"` sends it)'),
+      })
+      .strict(),
+    z
+      .object({
+        cert: z
+          .object({ cert: filePath, key: filePath, from: fileFrom, node: nodeRef.optional() })
+          .strict()
+          .describe('a client certificate and its key (as `curl --cert --key` sends them)'),
+      })
+      .strict(),
+    z
+      .object({
+        kubeconfig: filePath.describe('a workspace kubeconfig, sent as kubectl would'),
+        context: z.string().min(1).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        serviceAccount: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9.-]*\/[a-z0-9][a-z0-9.-]*$/, 'namespace/name')
+          .describe('a token the probe requests for `namespace/name` (TokenRequest, 10 minutes)'),
+      })
+      .strict(),
+    z
+      .object({
+        user: z.string().min(1).describe('impersonated by the lab admin (`kubectl --as`)'),
+        groups: z.array(z.string().min(1)).optional().describe('`--as-group`; default: none'),
+      })
+      .strict(),
+  ])
+  .describe('who the request is made as; omitted = the lab admin');
+export type Identity = z.infer<typeof identitySchema>;
+
+/** Words for an identity in a check's subject. */
+export function identityWords(as: Identity | undefined): string {
+  if (!as || 'admin' in as) return 'the lab admin';
+  if ('anonymous' in as) return 'an anonymous client';
+  if ('token' in as) return `the token in ${as.token.file}`;
+  if ('cert' in as) return `the certificate ${as.cert.cert}`;
+  if ('kubeconfig' in as) return `${as.kubeconfig}${as.context ? ` (context ${as.context})` : ''}`;
+  if ('serviceAccount' in as) return `service account ${as.serviceAccount}`;
+  return `${as.user}${as.groups?.length ? ` (groups ${as.groups.join(', ')})` : ''}`;
+}
+
+const REQUEST_FIELDS: Fields = {
+  status: 'the HTTP status (0 when nothing answered)',
+  ok: 'a 2xx answer',
+  reason: "the Status object's reason on an error: `Forbidden`, `Unauthorized`, `NotFound`, …",
+  message: 'the error message, when not 2xx',
+  body: 'the answer: parsed JSON, else the text (at most 8 MiB)',
+  authenticated: 'the credentials were accepted (false on 401)',
+  user: 'who the API saw: SelfSubjectReview with the same credentials, else the name in a 403 message',
+  groups: "the user's groups, from the SelfSubjectReview (a list)",
+};
+
 export const PROBES = {
   file: probe({
     schema: z
@@ -302,6 +385,104 @@ export const PROBES = {
     subject: (p, field) =>
       `${fieldOf(field)}${p.resource}${p.name ? ` ${p.name}` : ''}${p.namespace ? ` in ${p.namespace}` : ''}`,
   }),
+  apiRequest: probe({
+    schema: z
+      .object({
+        kind: z.literal('apiRequest'),
+        path: z
+          .string()
+          .regex(/^\/[^\s]*$/, 'an absolute API path: `/api/v1/namespaces/default/pods`')
+          .describe('the raw path (a query string is allowed): `/apis/apps/v1/namespaces/apps/deployments`'),
+        method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+        body: z.record(z.string(), z.unknown()).optional().describe('a JSON body (PATCH: a merge patch)'),
+        dryRun: z
+          .boolean()
+          .default(false)
+          .describe('send `dryRun=All`: the API decides and admits, and changes nothing'),
+        as: identitySchema.optional(),
+      })
+      .strict()
+      .refine((p) => p.method === 'GET' || p.dryRun, {
+        message: 'a write from a check must be a dry run (dryRun: true): a check changes nothing',
+        path: ['dryRun'],
+      }),
+    needsCluster: true,
+    observes:
+      'an API request made as an identity (anonymous, a token, a client certificate, a kubeconfig, a service account, an impersonated user): the status, who the API saw, and the answer. A refusal is an answer, not an error',
+    fields: REQUEST_FIELDS,
+    subject: (p, field) => `${field ?? 'answer'} of ${p.method} ${p.path} as ${identityWords(p.as)}`,
+  }),
+  token: probe({
+    schema: z
+      .object({
+        kind: z.literal('token'),
+        file: filePath.describe('the token file: workspace-relative, or an absolute path on `node`'),
+        node: nodeRef.optional(),
+      })
+      .strict(),
+    needsCluster: true,
+    observes:
+      'a bearer token: what the API says of it (a TokenReview by the lab admin) and its JWT claims, decoded without trusting them. The token itself is never shown',
+    fields: {
+      exists: 'the file exists and is not empty',
+      jwt: 'it has the three parts of a JWT',
+      authenticated: 'the API accepts it (TokenReview)',
+      username: 'who the API says it is',
+      groups: 'the groups the API gives it (a list)',
+      serviceAccount: '`namespace/name` when it is a service-account token the API accepts',
+      claims: 'the decoded JWT payload (`sub`, `exp`, `iat`, `aud`, `kubernetes.io`, …)',
+      expires: 'it has an `exp` claim',
+      issuedAt: 'the `iat` claim (ISO time)',
+      expiresAt: 'the `exp` claim (ISO time)',
+      lifetimeSeconds: 'exp − iat (nothing without exp)',
+      expiresInSeconds: 'seconds until exp, from now (negative once expired)',
+      legacy:
+        'a Secret-based service-account token (issuer `kubernetes/serviceaccount`: no expiry, not bound)',
+      boundTo: 'what a bound token is tied to: `pod/<name>` or `secret/<name>` (nothing when not bound)',
+    },
+    subject: (p, field) => `${field ?? 'token'} of the token in ${p.file}${onNode(p.node)}`,
+  }),
+  admission: probe({
+    schema: z
+      .object({
+        kind: z.literal('admission'),
+        verb: z.enum(['create', 'patch', 'delete']),
+        apiVersion: z.string().default('v1'),
+        resource: z.string().min(1).describe('the plural resource: `pods`, `nodes`'),
+        namespace: z.string().optional(),
+        name: z.string().optional().describe('patch and delete: the object; create: taken from `object`'),
+        object: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .describe('create: the object (without a name the probe asks for `generateName: khl-probe-`)'),
+        patch: z.record(z.string(), z.unknown()).optional().describe('patch: a JSON merge patch'),
+        as: identitySchema.optional(),
+      })
+      .strict()
+      .superRefine((p, ctx) => {
+        if (p.verb === 'create' && !p.object)
+          ctx.addIssue({ code: 'custom', message: 'create needs object', path: ['object'] });
+        if (p.verb === 'patch' && !p.patch)
+          ctx.addIssue({ code: 'custom', message: 'patch needs patch', path: ['patch'] });
+        if (p.verb !== 'create' && !p.name)
+          ctx.addIssue({ code: 'custom', message: `${p.verb} needs name`, path: ['name'] });
+      }),
+    needsCluster: true,
+    observes:
+      'what the API would do with a write, by a server-side dry run (authorization and every admission plugin run; nothing is stored): allowed or refused, and the object as admission left it',
+    fields: {
+      allowed: 'the API accepted the write',
+      status: 'the HTTP status',
+      reason: 'why it was refused: `Forbidden`, `Invalid`, …',
+      message: "the refusal's message",
+      object: 'the object as admission returned it (create and patch)',
+      mountsToken:
+        'for a pod: a service-account token would be mounted in some container (a projected token volume or a token Secret mounted)',
+      user: 'who the API saw (as for apiRequest)',
+    },
+    subject: (p, field) =>
+      `${field ?? 'verdict'} of a dry-run ${p.verb} of ${p.resource}${p.name ? ` ${p.name}` : ''}${p.namespace ? ` in ${p.namespace}` : ''} as ${identityWords(p.as)}`,
+  }),
   access: probe({
     schema: z
       .object({
@@ -315,7 +496,12 @@ export const PROBES = {
           .optional()
           .describe('groups to ask with (default: what the apiserver would give)'),
         verb: z.string().min(1),
-        resource: z.string().min(1),
+        resource: z.string().min(1).optional().describe('the plural resource; or `nonResourcePath`'),
+        nonResourcePath: z
+          .string()
+          .regex(/^\//, 'a path such as /metrics')
+          .optional()
+          .describe('instead of a resource: a non-resource URL (`/metrics`, `/healthz`)'),
         subresource: z.string().optional(),
         namespace: z.string().optional(),
         group: z.string().default('').describe('the API group (`""` = core)'),
@@ -324,7 +510,11 @@ export const PROBES = {
           .describe("send the request with this workspace kubeconfig instead of the lab admin's"),
         context: z.string().optional().describe('with `kubeconfig`: the context to use (default: current)'),
       })
-      .strict(),
+      .strict()
+      .refine((p) => (p.resource === undefined) !== (p.nonResourcePath === undefined), {
+        message: 'give resource or nonResourcePath (one of them)',
+        path: ['resource'],
+      }),
     needsCluster: true,
     observes:
       'an access review: may this user do this? With `kubeconfig`, asked AS that file (SelfSubjectAccessReview)',
@@ -340,7 +530,9 @@ export const PROBES = {
       userMatches: 'with `kubeconfig`: username equals `user`',
     },
     subject: (p) =>
-      `whether ${p.user} may ${p.verb} ${p.resource}${p.namespace ? ` in ${p.namespace}` : ' cluster-wide'}`,
+      p.nonResourcePath
+        ? `whether ${p.user} may ${p.verb} ${p.nonResourcePath}`
+        : `whether ${p.user} may ${p.verb} ${p.resource}${p.subresource ? `/${p.subresource}` : ''}${p.namespace ? ` in ${p.namespace}` : ' cluster-wide'}`,
   }),
   nodeHttp: probe({
     schema: z.object({ kind: z.literal('nodeHttp'), node: nodeRef, url: z.string().min(1) }).strict(),

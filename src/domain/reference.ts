@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkSchema, hintSchema } from './checks.js';
 import { opReference } from './ops.js';
-import { kindFields, PROBE_KINDS, PROBES, type ProbeKind, probeInfo } from './probe-spec.js';
+import { identitySchema, kindFields, PROBE_KINDS, PROBES, type ProbeKind, probeInfo } from './probe-spec.js';
 import { SCENARIO_FORMAT, scenarioSchema } from './scenario.js';
 import {
   MIN_NEAR_MISSES,
@@ -83,6 +83,23 @@ function observationTable(fields: Readonly<Record<string, string>>): string {
     '|---|---|',
     ...Object.entries(fields).map(([k, v]) => `| \`${k}\` | ${cell(v)} |`),
   ].join('\n');
+}
+
+/** The shapes of `as:` (apiRequest, admission), one row each, from the schema. */
+function identityTable(): string {
+  const rows = (json(identitySchema).anyOf ?? []).map((shape) => {
+    const fields = Object.entries(shape.properties ?? {}).map(([name, f]) => {
+      const inner = f.properties
+        ? `{${Object.keys(f.properties)
+            .map((k) => (f.required?.includes(k) ? k : `${k}?`))
+            .join(', ')}}`
+        : typeOf(f);
+      return `\`${name}\`: ${inner}`;
+    });
+    const words = shape.description ?? Object.values(shape.properties ?? {})[0]?.description ?? '';
+    return `| ${cell(fields.join(', '))} | ${cell(words)} |`;
+  });
+  return ['| `as:` | who |', '|---|---|', ...rows].join('\n');
 }
 
 function probeSection(kind: ProbeKind): string {
@@ -192,6 +209,14 @@ that cannot observe gives an **error** (never a pass); an apiserver or kubelet t
 gives **waiting**. Ungraded checks are guards: no points, but the scenario is solved only when
 every graded check and every guard passes.
 
+\`field:\` paths: \`a.b[0].c\`, \`[-1]\` for the last item, \`["x.y"]\` for a key with a dot, and
+\`[*]\` for every item (\`items[*].metadata.name\` is the list of names).
+
+\`expect.valueFrom\` takes the expected value from another probe in the same round, so "your
+file matches the live cluster" is one check: \`expect: { op: eq, valueFrom: { probe: {kind: api,
+resource: pods, namespace: x}, field: "items[*].metadata.name" } }\`. With \`eq\` a list compares as
+a set. A source that cannot be read makes the check an error, never a pass.
+
 ## Ops
 
 ${opsTable()}
@@ -202,6 +227,14 @@ A probe never runs or trusts anything the learner can write: workspace files are
 only inside the workspace (a link out of it is refused) and only up to 4 MiB; a credential plugin
 in a learner's kubeconfig is never run. \`command\` is the one exception to use with care (it
 runs a shell line); a graded \`command\` check must say \`why:\`.
+
+Probes that ask the API as someone (\`apiRequest\`, \`admission\`) take \`as:\`, one of:
+
+${identityTable()}
+
+A credential file is read for the request only: never logged, stored in progress or shown.
+\`from: scenario\` names a fixture of the scenario folder (listed under \`files:\`), which the
+learner never writes: the way to test "the same token still works".
 
 ${PROBE_KINDS.map(probeSection).join('\n')}
 ## selftest.yaml

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkSchema } from './checks.js';
 import { parseFieldPath } from './field-path.js';
-import { needsCluster, observationFields } from './probe-spec.js';
+import { needsCluster, observationFields, type ProbeSpec } from './probe-spec.js';
 import type { SelfTest } from './selftest.js';
 
 /** The scenario.yaml format this app reads. A file written for another one is refused, never guessed at. */
@@ -110,6 +110,30 @@ export const scenarioSchema = z
           message: 'a graded command check says why no probe kind can say it (why: one line)',
           path: ['checks', i, 'probe', 'why'],
         });
+      const from = c.expect.valueFrom;
+      if (from) {
+        const sourceFields = observationFields(from.probe);
+        const head = from.field === undefined ? undefined : parseFieldPath(from.field)[0];
+        if (sourceFields && typeof head === 'string' && !(head in sourceFields))
+          ctx.addIssue({
+            code: 'custom',
+            message: `${from.probe.kind} observes no field "${head}" (it has: ${Object.keys(sourceFields).join(', ')})`,
+            path: ['checks', i, 'expect', 'valueFrom', 'field'],
+          });
+        if (s.lab === 'none' && needsCluster(from.probe))
+          ctx.addIssue({
+            code: 'custom',
+            message: `probe ${from.probe.kind} needs a cluster, but lab is none`,
+            path: ['checks', i, 'expect', 'valueFrom', 'probe'],
+          });
+      }
+      for (const fixture of scenarioFixtures(c.probe))
+        if (!s.files.includes(fixture))
+          ctx.addIssue({
+            code: 'custom',
+            message: `${fixture} is read from the scenario folder: list it under files:`,
+            path: ['checks', i, 'probe', 'as'],
+          });
       if (s.lab === 'none' && needsCluster(c.probe))
         ctx.addIssue({
           code: 'custom',
@@ -122,6 +146,15 @@ export const scenarioSchema = z
   });
 
 export type ScenarioData = z.infer<typeof scenarioSchema>;
+
+/** Files a probe reads from the scenario folder (`as: {token|cert: {from: scenario}}`). */
+function scenarioFixtures(probe: ProbeSpec): string[] {
+  if (probe.kind !== 'apiRequest' && probe.kind !== 'admission') return [];
+  const as = probe.as;
+  if (as && 'token' in as && as.token.from === 'scenario') return [as.token.file];
+  if (as && 'cert' in as && as.cert.from === 'scenario') return [as.cert.cert, as.cert.key];
+  return [];
+}
 
 /** A loaded scenario: its data plus the texts and absolute paths the engine needs. */
 export type Scenario = ScenarioData & {

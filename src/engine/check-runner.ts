@@ -12,6 +12,8 @@ const defaultProbes = () => (registry ??= import('./probes/registry.js').then((m
 
 export type RoundOptions = {
   readonly workspace: string;
+  /** The scenario's own folder: probes read fixtures from it (files the learner does not write). */
+  readonly scenarioDir?: string;
   /** What the probes may touch (from the composition root). */
   readonly io: ProbeIo;
   readonly cluster?: ClusterAccess;
@@ -21,9 +23,23 @@ export type RoundOptions = {
   readonly probes?: ProbeRegistry;
 };
 
-/** A stable key so checks that share a probe (same spec) share one observation per round. */
-function probeKey(spec: ProbeSpec): string {
-  return JSON.stringify(spec, Object.keys(spec).sort());
+/**
+ * A stable key so checks that share a probe (same spec) share one observation per round. Keys are
+ * sorted at every depth: a replacer list of the top-level keys would drop nested ones, so two
+ * probes differing only in `as: {token: …}` or an `object` would wrongly share an answer.
+ */
+export function probeKey(spec: ProbeSpec): string {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return JSON.stringify(sorted(spec));
 }
 
 function withTimeout(promise: Promise<Observation>, ms: number, kind: string): Promise<Observation> {
@@ -55,6 +71,7 @@ export async function runRound(checks: readonly Check[], options: RoundOptions):
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const context: ProbeContext = {
     workspace: options.workspace,
+    scenarioDir: options.scenarioDir,
     signal: controller.signal,
     cluster: options.cluster,
     roundCache: new Map(),
@@ -79,9 +96,14 @@ export async function runRound(checks: readonly Check[], options: RoundOptions):
   };
   try {
     return await Promise.all(
-      checks.map(async (check) =>
-        evaluate(check, await observe(check.probe), check.subject ?? defaultSubject(check)),
-      ),
+      checks.map(async (check) => {
+        const from = check.expect.valueFrom;
+        const [observation, source] = await Promise.all([
+          observe(check.probe),
+          from ? observe(from.probe) : undefined,
+        ]);
+        return evaluate(check, observation, check.subject ?? defaultSubject(check), source);
+      }),
     );
   } finally {
     controller.abort();

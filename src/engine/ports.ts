@@ -222,15 +222,27 @@ export interface LabProvider {
 // --- the cluster ------------------------------------------------------------------------------
 
 export type ApiResponse =
-  | { readonly type: 'ok'; readonly status: number; readonly body: unknown }
-  | { readonly type: 'http'; readonly status: number; readonly body: unknown; readonly message: string }
+  | { readonly type: 'ok'; readonly status: number; readonly body: unknown; readonly truncated?: boolean }
+  | {
+      readonly type: 'http';
+      readonly status: number;
+      readonly body: unknown;
+      readonly message: string;
+      readonly truncated?: boolean;
+    }
   | { readonly type: 'unreachable'; readonly message: string }
   /** The kubeconfig itself cannot be used (credentials, TLS settings): not a waiting window. */
   | { readonly type: 'invalid'; readonly message: string };
 
 export type KubeRequestOptions = {
-  readonly method?: 'GET' | 'POST' | 'DELETE';
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly body?: unknown;
+  /** Default `application/json`; a PATCH says which kind (`application/merge-patch+json`). */
+  readonly contentType?: string;
+  /** Extra headers (impersonation: `Impersonate-User`, `Impersonate-Group` as a list). */
+  readonly headers?: Readonly<Record<string, string | readonly string[]>>;
+  /** Read at most this much of the answer (default 8 MiB); the rest is dropped, `truncated` says so. */
+  readonly maxBytes?: number;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
 };
@@ -239,6 +251,12 @@ export type KubeRequestOptions = {
 export type KubeApi = {
   request(path: string, options?: KubeRequestOptions): Promise<ApiResponse>;
 };
+
+/** Credentials a probe sends instead of the lab admin's (the server and CA stay the lab's). */
+export type ProbeCredentials =
+  | { readonly type: 'anonymous' }
+  | { readonly type: 'token'; readonly token: string }
+  | { readonly type: 'certificate'; readonly certPem: string; readonly keyPem: string };
 
 export type KubeClients = {
   /** The lab's own kubeconfig (the lab guard has checked it). */
@@ -249,6 +267,8 @@ export type KubeClients = {
    * the file cannot be used.
    */
   fromFile(file: string, options?: { readonly context?: string; readonly token?: string }): KubeApi;
+  /** The lab's server and CA (from its kubeconfig) with other credentials; nothing is cached. */
+  withCredentials(labKubeconfigPath: string, credentials: ProbeCredentials): KubeApi;
 };
 
 export type NodeProcess = {

@@ -249,6 +249,7 @@ export class Trainer {
         : this.deps.probeIo;
     const results = await runRound(scenario.checks, {
       workspace: this.workspace(scenario),
+      scenarioDir: scenario.dir,
       io,
       cluster: access,
       signal: options.signal,

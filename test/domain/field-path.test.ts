@@ -13,6 +13,10 @@ describe('select and parseFieldPath', () => {
     ['list.length', 2],
     ['a.b[0].c.d', undefined],
     ['a.b[5].c', undefined],
+    ['a.b[*].c', [1, 2]],
+    ['list[*]', ['p', 'q']],
+    ['a[*].c', undefined],
+    ['a.b[*].missing', []],
   ])('%s → %j', (field, expected) => {
     expect(select(v, field)).toEqual(expected);
   });

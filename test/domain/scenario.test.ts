@@ -78,4 +78,50 @@ describe('scenario schema', () => {
       1,
     );
   });
+
+  it('valueFrom names a field its probe observes, and is value or valueFrom, never both', () => {
+    const from = (field: string, extra: object = {}) => ({
+      ...check({ kind: 'file', path: 'a.txt' }, 'content'),
+      expect: { op: 'eq', valueFrom: { probe: { kind: 'apiRequest', path: '/version' }, field }, ...extra },
+    });
+    expect(issues([from('body.gitVersion')])).toEqual([]);
+    expect(issues([from('bdy.gitVersion')])[0]).toMatch(
+      /^checks\.0\.expect\.valueFrom\.field: apiRequest observes no field "bdy"/,
+    );
+    expect(issues([from('body', { value: 'x' })])[0]).toMatch(/value or valueFrom, not both/);
+    expect(issues([from('body')], 'none')[0]).toMatch(/valueFrom\.probe: probe apiRequest needs a cluster/);
+  });
+
+  it('a credential read from the scenario folder must be listed under files:', () => {
+    const probe = {
+      kind: 'apiRequest',
+      path: '/version',
+      as: { token: { file: 'bot.token', from: 'scenario' } },
+    };
+    expect(issues([check(probe, 'status')])[0]).toMatch(
+      /bot\.token is read from the scenario folder: list it under files:/,
+    );
+    const r = scenarioSchema.safeParse({ ...scenario([check(probe, 'status')]), files: ['bot.token'] });
+    expect(r.success).toBe(true);
+  });
+
+  it('a write from a check is a dry run, and an access review names a resource or a URL', () => {
+    expect(
+      issues([check({ kind: 'apiRequest', path: '/api/v1/nodes/n', method: 'DELETE' }, 'status')])[0],
+    ).toMatch(/dryRun: a write from a check must be a dry run/);
+    expect(
+      issues([
+        check({ kind: 'apiRequest', path: '/api/v1/nodes/n', method: 'DELETE', dryRun: true }, 'status'),
+      ]),
+    ).toEqual([]);
+    expect(
+      issues([check({ kind: 'access', user: 'u', verb: 'get', nonResourcePath: '/metrics' }, 'allowed')]),
+    ).toEqual([]);
+    expect(issues([check({ kind: 'access', user: 'u', verb: 'get' }, 'allowed')])[0]).toMatch(
+      /resource or nonResourcePath/,
+    );
+    expect(
+      issues([check({ kind: 'admission', verb: 'patch', resource: 'nodes', name: 'n' }, 'allowed')])[0],
+    ).toMatch(/patch needs patch/);
+  });
 });

@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { ApiResponse, KubeApi, KubeClients, KubeRequestOptions } from '../../engine/ports.js';
+import type {
+  ApiResponse,
+  KubeApi,
+  KubeClients,
+  KubeRequestOptions,
+  ProbeCredentials,
+} from '../../engine/ports.js';
 
 /**
  * A small Kubernetes API client: @kubernetes/client-node's `KubeConfig` supplies the server, TLS
@@ -62,11 +68,16 @@ export async function kubeRequest(
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   opts.headers = {
     ...(opts.headers as Record<string, string>),
-    Accept: 'application/json',
+    ...(options.headers as Record<string, string | string[]> | undefined),
+    Accept: 'application/json, */*',
     ...(payload
-      ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) }
+      ? {
+          'Content-Type': options.contentType ?? 'application/json',
+          'Content-Length': String(Buffer.byteLength(payload)),
+        }
       : {}),
   };
+  const maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
   const url = new URL(path, cluster.server);
   // Plain http only for test servers; a lab's apiserver is always https, through a keep-alive agent.
   const transport = url.protocol === 'http:' ? http : https;
@@ -81,9 +92,9 @@ export async function kubeRequest(
       { ...opts, timeout: options.timeoutMs ?? 10_000, signal: options.signal },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (error) => resolve({ type: 'unreachable', message: error.message }));
-        res.on('end', () => {
+        let size = 0;
+        let truncated = false;
+        const finish = () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let body: unknown = text;
           try {
@@ -92,13 +103,33 @@ export async function kubeRequest(
             // Not JSON (for example a plain "Unauthorized"): keep the text.
           }
           const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve({ type: 'ok', status, body });
+          const cut = truncated ? { truncated } : {};
+          if (status >= 200 && status < 300) resolve({ type: 'ok', status, body, ...cut });
           else {
             const m = (body as { message?: unknown } | undefined)?.message;
             const message =
               typeof m === 'string' ? m : typeof body === 'string' && body ? body.trim() : `HTTP ${status}`;
-            resolve({ type: 'http', status, body, message });
+            resolve({ type: 'http', status, body, message, ...cut });
           }
+        };
+        res.on('data', (c: Buffer) => {
+          if (truncated) return;
+          size += c.length;
+          if (size > maxBytes) {
+            // Enough to judge (a /metrics answer runs to megabytes): keep what fits and stop reading.
+            chunks.push(c.subarray(0, c.length - (size - maxBytes)));
+            truncated = true;
+            finish();
+            res.destroy();
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('error', (error) => {
+          if (!truncated) resolve({ type: 'unreachable', message: error.message });
+        });
+        res.on('end', () => {
+          if (!truncated) finish();
         });
       },
     );
@@ -135,7 +166,43 @@ function api(load: () => KubeConfig, token: { readonly value: string | undefined
   };
 }
 
+/**
+ * The lab's cluster (server and CA) with a probe's own credentials. A fresh KubeConfig per call:
+ * the credentials live only in memory for the request, and no cache keeps a key or a token.
+ */
+function withCredentials(labKubeconfigPath: string, credentials: ProbeCredentials): KubeApi {
+  return {
+    request: (path, options) => {
+      let kc: KubeConfig;
+      try {
+        const lab = loadKubeConfig(labKubeconfigPath);
+        const cluster = lab.getCurrentCluster();
+        if (!cluster)
+          return Promise.resolve({ type: 'invalid', message: 'the lab kubeconfig names no cluster' });
+        const b64 = (text: string) => Buffer.from(text).toString('base64');
+        const user =
+          credentials.type === 'token'
+            ? { name: 'probe', token: credentials.token }
+            : credentials.type === 'certificate'
+              ? { name: 'probe', certData: b64(credentials.certPem), keyData: b64(credentials.keyPem) }
+              : { name: 'probe' };
+        kc = new KubeConfig();
+        kc.loadFromOptions({
+          clusters: [cluster],
+          users: [user],
+          contexts: [{ name: 'probe', cluster: cluster.name, user: 'probe' }],
+          currentContext: 'probe',
+        });
+      } catch (error) {
+        return Promise.resolve({ type: 'invalid', message: (error as Error).message.split('\n')[0] ?? '' });
+      }
+      return kubeRequest(kc, path, options);
+    },
+  };
+}
+
 export const kubeClients: KubeClients = {
+  withCredentials,
   lab: (kubeconfigPath) => api(() => loadKubeConfig(kubeconfigPath), undefined),
   fromFile: (file, options = {}) => {
     loadKubeConfig(file, options.context);

@@ -22,13 +22,17 @@ export function groupsFor(user: string): string[] {
 
 type ReviewStatus = { allowed?: boolean; denied?: boolean; reason?: string; evaluationError?: string };
 
+/** `resourceAttributes`, or `nonResourceAttributes` for a URL such as /metrics. */
 function resourceAttributes(spec: Parameters<ProbeExecutor<'access'>>[0]) {
+  if (spec.nonResourcePath) return { nonResourceAttributes: { verb: spec.verb, path: spec.nonResourcePath } };
   return {
-    verb: spec.verb,
-    resource: spec.resource,
-    group: spec.group,
-    ...(spec.subresource ? { subresource: spec.subresource } : {}),
-    ...(spec.namespace ? { namespace: spec.namespace } : {}),
+    resourceAttributes: {
+      verb: spec.verb,
+      resource: spec.resource,
+      group: spec.group,
+      ...(spec.subresource ? { subresource: spec.subresource } : {}),
+      ...(spec.namespace ? { namespace: spec.namespace } : {}),
+    },
   };
 }
 
@@ -104,7 +108,7 @@ export const accessProbe: ProbeExecutor<'access'> = async (spec, context) => {
         spec: {
           user: spec.user,
           groups: spec.groups ?? groupsFor(spec.user),
-          resourceAttributes: resourceAttributes(spec),
+          ...resourceAttributes(spec),
         },
       },
       signal: context.signal,
@@ -127,7 +131,7 @@ export const accessProbe: ProbeExecutor<'access'> = async (spec, context) => {
     body: {
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SelfSubjectAccessReview',
-      spec: { resourceAttributes: resourceAttributes(spec) },
+      spec: resourceAttributes(spec),
     },
     signal: context.signal,
   });

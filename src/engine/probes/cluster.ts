@@ -3,6 +3,8 @@ import { apiProbe, nodeStateProbe, podFileProbe, podPlacementProbe } from './api
 import { componentFlagProbe, kubeletConfigProbe } from './component.js';
 import { nodeHttpProbe, nodePortProbe } from './node.js';
 import { observedProbe } from './observed.js';
+import { admissionProbe, apiRequestProbe } from './request.js';
+import { tokenProbe } from './token.js';
 import type { ProbeRegistry } from './types.js';
 
 /**
@@ -22,6 +24,9 @@ export const clusterProbes: Pick<
   | 'podPlacement'
   | 'podFile'
   | 'observed'
+  | 'apiRequest'
+  | 'token'
+  | 'admission'
 > = {
   api: apiProbe,
   access: accessProbe,
@@ -33,4 +38,7 @@ export const clusterProbes: Pick<
   podPlacement: podPlacementProbe,
   podFile: podFileProbe,
   observed: observedProbe,
+  apiRequest: apiRequestProbe,
+  token: tokenProbe,
+  admission: admissionProbe,
 };

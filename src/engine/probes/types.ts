@@ -13,6 +13,8 @@ export type ClusterAccess = {
 export type ProbeContext = {
   /** The scenario's workspace folder: relative probe paths resolve here. */
   readonly workspace: string;
+  /** The scenario's folder (fixtures named under `files:`); absent in probe unit tests that need none. */
+  readonly scenarioDir?: string;
   readonly signal: AbortSignal;
   readonly cluster?: ClusterAccess;
   /** Per-round memo shared by probes (for example one node round trip serving many checks). */

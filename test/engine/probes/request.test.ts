@@ -1,0 +1,418 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forgetKubeConfigs } from '../../../src/adapters/cluster/kube-client.js';
+import { type Check, checkSchema } from '../../../src/domain/checks.js';
+import { probeKey, runRound } from '../../../src/engine/check-runner.js';
+import { podMountsToken } from '../../../src/engine/probes/request.js';
+import { claimFacts, jwtClaims } from '../../../src/engine/probes/token.js';
+import { FakeLabProvider } from '../../helpers/fake-lab-provider.js';
+import { testIo } from '../../helpers/probe-io.js';
+
+const hint = { nudge: 'n', teach: 't', command: 'c' };
+let n = 0;
+function check(probe: unknown, expect: unknown, field?: string): Check {
+  return checkSchema.parse({ id: `c${n++}`, title: 't', probe, expect, hint, ...(field ? { field } : {}) });
+}
+
+const jwt = (claims: object) =>
+  `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
+const BOT = jwt({ sub: 'system:serviceaccount:apps:bot', iat: 1000, exp: 4600 });
+const LEGACY = jwt({ iss: 'kubernetes/serviceaccount', sub: 'system:serviceaccount:apps:bot' });
+
+/** Who a request is: its bearer token, or the user the lab admin impersonates. */
+function userOf(req: http.IncomingMessage): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth === 'Bearer admin') return (req.headers['impersonate-user'] as string | undefined) ?? 'admin';
+  if (auth === `Bearer ${BOT}`) return 'system:serviceaccount:apps:bot';
+  if (auth === 'Bearer minted') return 'system:serviceaccount:apps:reader';
+  if (!auth) return 'system:anonymous';
+  return undefined;
+}
+
+let tmp: string;
+let api: http.Server;
+let kubeconfig: string;
+const seen: Array<{ method?: string; url?: string; body: string; auth?: string; groups?: unknown }> = [];
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-request-'));
+  fs.writeFileSync(path.join(tmp, 'bot.token'), `${BOT}\n`);
+  fs.writeFileSync(path.join(tmp, 'legacy.token'), LEGACY);
+  fs.writeFileSync(path.join(tmp, 'fixture.token'), `${BOT}\n`);
+  api = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      seen.push({
+        method: req.method,
+        url: req.url,
+        body,
+        auth: req.headers.authorization,
+        groups: req.headers['impersonate-group'],
+      });
+      res.setHeader('Content-Type', 'application/json');
+      const send = (status: number, object: unknown) => {
+        res.statusCode = status;
+        res.end(typeof object === 'string' ? object : JSON.stringify(object));
+      };
+      const user = userOf(req);
+      if (req.url === '/api/v1/namespaces/apps/serviceaccounts/reader/token')
+        return send(201, { status: { token: 'minted' } });
+      if (req.url === '/api/v1/namespaces/apps/serviceaccounts/ghost/token') return send(404, {});
+      if (req.url === '/apis/authentication.k8s.io/v1/tokenreviews') {
+        const token = JSON.parse(body).spec.token;
+        return send(201, {
+          status:
+            token === BOT
+              ? { authenticated: true, user: { username: 'system:serviceaccount:apps:bot', groups: ['g'] } }
+              : { authenticated: false },
+        });
+      }
+      if (user === undefined)
+        return send(401, { kind: 'Status', reason: 'Unauthorized', message: 'Unauthorized' });
+      if (req.url === '/apis/authentication.k8s.io/v1/selfsubjectreviews') {
+        if (user === 'system:anonymous')
+          return send(403, {
+            kind: 'Status',
+            reason: 'Forbidden',
+            message: 'User "system:anonymous" cannot create',
+          });
+        return send(201, { status: { userInfo: { username: user, groups: ['system:authenticated'] } } });
+      }
+      if (req.url === '/metrics') {
+        res.setHeader('Content-Type', 'text/plain');
+        return send(200, `apiserver_request_total 1\n${'x'.repeat(2000)}`);
+      }
+      if (req.url === '/api/v1/namespaces/apps/secrets')
+        return user === 'admin'
+          ? send(200, { items: [] })
+          : send(403, { kind: 'Status', reason: 'Forbidden', message: `User "${user}" cannot list secrets` });
+      if (req.url?.startsWith('/api/v1/namespaces/shop/pods?dryRun=All')) {
+        const pod = JSON.parse(body);
+        const automount = pod.spec.automountServiceAccountToken !== false;
+        return send(201, {
+          ...pod,
+          spec: {
+            ...pod.spec,
+            volumes: automount
+              ? [{ name: 'kube-api-access-x', projected: { sources: [{ serviceAccountToken: {} }] } }]
+              : [],
+            containers: pod.spec.containers.map((c: object) => ({
+              ...c,
+              volumeMounts: automount
+                ? [{ name: 'kube-api-access-x', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }]
+                : [],
+            })),
+          },
+        });
+      }
+      if (req.url === '/api/v1/nodes/n1?dryRun=All')
+        return user === 'olga'
+          ? send(200, { kind: 'Node', metadata: { name: 'n1' } })
+          : send(403, { kind: 'Status', reason: 'Forbidden', message: `User "${user}" cannot patch` });
+      if (req.url === '/version') return send(200, { gitVersion: 'v1.34.12' });
+      return send(404, { kind: 'Status', reason: 'NotFound', message: 'not found' });
+    });
+  });
+  await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+  kubeconfig = path.join(tmp, 'lab.kubeconfig');
+  fs.writeFileSync(
+    kubeconfig,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    insecure-skip-tls-verify: true\n    server: http://127.0.0.1:${(api.address() as AddressInfo).port}\nusers:\n- name: u\n  user:\n    token: admin\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,
+  );
+});
+
+afterAll(() => {
+  api.close();
+  forgetKubeConfigs();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const round = (checks: Check[]) =>
+  runRound(checks, {
+    io: testIo,
+    workspace: path.join(tmp),
+    scenarioDir: tmp,
+    cluster: { provider: new FakeLabProvider({}), kubeconfigPath: kubeconfig },
+  });
+
+describe('apiRequest', () => {
+  it('asks as a token file, anonymously, as a minted service-account token and as an impersonated user', async () => {
+    const results = await round([
+      check(
+        { kind: 'apiRequest', path: '/api/v1/namespaces/apps/secrets', as: { token: { file: 'bot.token' } } },
+        { op: 'eq', value: 403 },
+        'status',
+      ),
+      check(
+        { kind: 'apiRequest', path: '/api/v1/namespaces/apps/secrets', as: { token: { file: 'bot.token' } } },
+        { op: 'eq', value: 'system:serviceaccount:apps:bot' },
+        'user',
+      ),
+      check(
+        {
+          kind: 'apiRequest',
+          path: '/api/v1/namespaces/apps/secrets',
+          as: { token: { file: 'legacy.token' } },
+        },
+        { op: 'eq', value: false },
+        'authenticated',
+      ),
+      check(
+        { kind: 'apiRequest', path: '/metrics', as: { anonymous: true } },
+        { op: 'eq', value: 'system:anonymous' },
+        'user',
+      ),
+      check(
+        { kind: 'apiRequest', path: '/metrics', as: { serviceAccount: 'apps/reader' } },
+        { op: 'contains', value: 'apiserver_request_total' },
+        'body',
+      ),
+      check(
+        {
+          kind: 'apiRequest',
+          path: '/api/v1/namespaces/apps/secrets',
+          as: { user: 'sam', groups: ['support', 'x'] },
+        },
+        { op: 'eq', value: 'Forbidden' },
+        'reason',
+      ),
+      check({ kind: 'apiRequest', path: '/api/v1/namespaces/apps/secrets' }, { op: 'eq', value: true }, 'ok'),
+      check(
+        {
+          kind: 'apiRequest',
+          path: '/api/v1/namespaces/apps/secrets',
+          as: { token: { file: 'fixture.token', from: 'scenario' } },
+        },
+        { op: 'eq', value: 403 },
+        'status',
+      ),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'pass',
+      'pass',
+      'pass',
+      'pass',
+      'pass',
+      'pass',
+      'pass',
+      'pass',
+    ]);
+    expect(seen.some((s) => Array.isArray(s.groups) || s.groups === 'support, x')).toBe(true);
+    // A token never reaches the words a learner sees.
+    for (const r of results) expect(`${r.expected} ${r.actual}`).not.toContain(BOT);
+  });
+
+  it('turns a missing credential or service account into an error that says which', async () => {
+    const [file, sa] = await round([
+      check(
+        { kind: 'apiRequest', path: '/version', as: { token: { file: 'nope.token' } } },
+        { op: 'eq', value: 200 },
+        'status',
+      ),
+      check(
+        { kind: 'apiRequest', path: '/version', as: { serviceAccount: 'apps/ghost' } },
+        { op: 'eq', value: 200 },
+        'status',
+      ),
+    ]);
+    expect(file?.status).toBe('error');
+    expect(file?.actual).toContain('nope.token does not exist');
+    expect(sa?.status).toBe('error');
+    expect(sa?.actual).toContain('service account apps/ghost does not exist');
+  });
+
+  it('refuses a write that is not a dry run, and a scenario fixture path that leaves the folder', async () => {
+    expect(() =>
+      check(
+        { kind: 'apiRequest', path: '/api/v1/nodes/n1', method: 'DELETE' },
+        { op: 'eq', value: 403 },
+        'status',
+      ),
+    ).toThrow(/dry run/);
+    const [r] = await round([
+      check(
+        { kind: 'apiRequest', path: '/version', as: { token: { file: '../x', from: 'scenario' } } },
+        { op: 'eq', value: 200 },
+        'status',
+      ),
+    ]);
+    expect(r?.status).toBe('error');
+  });
+});
+
+describe('admission', () => {
+  const pod = (spec: object) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    spec: { containers: [{ name: 'c', image: 'x' }], ...spec },
+  });
+  it('dry-runs a create and says whether the admitted pod would mount a token', async () => {
+    const [withToken, without] = await round([
+      check(
+        { kind: 'admission', verb: 'create', resource: 'pods', namespace: 'shop', object: pod({}) },
+        { op: 'eq', value: true },
+        'mountsToken',
+      ),
+      check(
+        {
+          kind: 'admission',
+          verb: 'create',
+          resource: 'pods',
+          namespace: 'shop',
+          object: pod({ automountServiceAccountToken: false }),
+        },
+        { op: 'eq', value: false },
+        'mountsToken',
+      ),
+    ]);
+    expect(withToken?.status).toBe('pass');
+    expect(without?.status).toBe('pass');
+    const create = seen.find((s) => s.url?.startsWith('/api/v1/namespaces/shop/pods?dryRun=All'));
+    expect(JSON.parse(create?.body ?? '{}').metadata.generateName).toBe('khl-probe-');
+  });
+
+  it('dry-runs a patch as an impersonated user: allowed for one, refused for another', async () => {
+    const [olga, sam] = await round([
+      check(
+        {
+          kind: 'admission',
+          verb: 'patch',
+          resource: 'nodes',
+          name: 'n1',
+          patch: { spec: { unschedulable: true } },
+          as: { user: 'olga' },
+        },
+        { op: 'eq', value: true },
+        'allowed',
+      ),
+      check(
+        {
+          kind: 'admission',
+          verb: 'patch',
+          resource: 'nodes',
+          name: 'n1',
+          patch: { spec: { unschedulable: true } },
+          as: { user: 'sam' },
+        },
+        { op: 'eq', value: 'Forbidden' },
+        'reason',
+      ),
+    ]);
+    expect([olga?.status, sam?.status]).toEqual(['pass', 'pass']);
+    const patch = seen.find((s) => s.method === 'PATCH');
+    expect(patch?.url).toBe('/api/v1/nodes/n1?dryRun=All');
+  });
+});
+
+describe('token', () => {
+  it('reports what the API says and what the claims say, never the token', async () => {
+    const results = await round([
+      check({ kind: 'token', file: 'bot.token' }, { op: 'eq', value: 'apps/bot' }, 'serviceAccount'),
+      check({ kind: 'token', file: 'bot.token' }, { op: 'eq', value: 3600 }, 'lifetimeSeconds'),
+      check({ kind: 'token', file: 'legacy.token' }, { op: 'eq', value: false }, 'authenticated'),
+      check({ kind: 'token', file: 'legacy.token' }, { op: 'eq', value: true }, 'legacy'),
+      check({ kind: 'token', file: 'missing.token' }, { op: 'eq', value: false }, 'exists'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
+  });
+
+  it('decodes claims without trusting them', () => {
+    expect(jwtClaims('a.b')).toBeUndefined();
+    expect(jwtClaims('not-a-jwt')).toBeUndefined();
+    const facts = claimFacts({ iat: 0, exp: 600, 'kubernetes.io': { pod: { name: 'p' } } }, 0);
+    expect(facts).toMatchObject({
+      expires: true,
+      lifetimeSeconds: 600,
+      expiresInSeconds: 600,
+      boundTo: 'pod/p',
+      legacy: false,
+    });
+    expect(claimFacts({ iss: 'kubernetes/serviceaccount' }, 0)).toMatchObject({
+      expires: false,
+      legacy: true,
+    });
+  });
+});
+
+describe('valueFrom: the expected value is another probe, read in the same round', () => {
+  it('passes when the file matches the live answer and fails when it does not', async () => {
+    fs.writeFileSync(path.join(tmp, 'version.json'), JSON.stringify({ gitVersion: 'v1.34.12' }));
+    fs.writeFileSync(path.join(tmp, 'old.json'), JSON.stringify({ gitVersion: 'v1.20.2' }));
+    const live = { probe: { kind: 'apiRequest', path: '/version' }, field: 'body.gitVersion' };
+    const [good, bad, gone] = await round([
+      check(
+        { kind: 'field', path: 'version.json', format: 'json', at: 'gitVersion' },
+        { op: 'eq', valueFrom: live },
+      ),
+      check(
+        { kind: 'field', path: 'old.json', format: 'json', at: 'gitVersion' },
+        { op: 'eq', valueFrom: live },
+      ),
+      check(
+        { kind: 'field', path: 'old.json', format: 'json', at: 'gitVersion' },
+        { op: 'eq', valueFrom: { ...live, field: 'body.nothing' } },
+      ),
+    ]);
+    expect(good?.status).toBe('pass');
+    expect(good?.expected).toContain(
+      '`v1.34.12`, as body.gitVersion of GET /version as the lab admin is now',
+    );
+    expect(bad?.status).toBe('fail');
+    expect(gone?.status).toBe('error');
+  });
+});
+
+describe('helpers', () => {
+  it('podMountsToken sees a token folder mount or a projected token volume, in any container', () => {
+    expect(
+      podMountsToken({
+        spec: {
+          containers: [
+            { volumeMounts: [{ name: 'v', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount/' }] },
+          ],
+        },
+      }),
+    ).toBe(true);
+    expect(
+      podMountsToken({
+        spec: {
+          volumes: [{ name: 't', projected: { sources: [{ serviceAccountToken: {} }] } }],
+          initContainers: [{ volumeMounts: [{ name: 't', mountPath: '/tok' }] }],
+        },
+      }),
+    ).toBe(true);
+    expect(
+      podMountsToken({
+        spec: {
+          volumes: [{ name: 't', projected: { sources: [{ serviceAccountToken: {} }] } }],
+          containers: [{}],
+        },
+      }),
+    ).toBe(false);
+    expect(podMountsToken(undefined)).toBe(false);
+  });
+
+  it('probeKey tells apart specs that differ only deep inside', () => {
+    const a = checkSchema.parse({
+      id: 'a',
+      title: 't',
+      hint,
+      expect: { op: 'exists' },
+      probe: { kind: 'apiRequest', path: '/x', as: { token: { file: 'a' } } },
+    });
+    const b = checkSchema.parse({
+      id: 'b',
+      title: 't',
+      hint,
+      expect: { op: 'exists' },
+      probe: { kind: 'apiRequest', path: '/x', as: { token: { file: 'b' } } },
+    });
+    expect(probeKey(a.probe)).not.toBe(probeKey(b.probe));
+    expect(probeKey(a.probe)).toBe(probeKey({ ...a.probe }));
+  });
+});
