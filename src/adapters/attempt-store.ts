@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -32,11 +33,17 @@ export class AttemptStore implements AttemptPort {
     }
   }
 
+  /** Written whole by rename, through a temp name of this process's own, so concurrent saves never share one. */
   save(id: string, attempt: Attempt): void {
     fs.mkdirSync(this.dir, { recursive: true });
-    const tmp = `${this.file(id)}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(attempt, null, 2));
-    fs.renameSync(tmp, this.file(id));
+    const tmp = `${this.file(id)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      fs.writeFileSync(tmp, JSON.stringify(attempt, null, 2));
+      fs.renameSync(tmp, this.file(id));
+    } catch (error) {
+      fs.rmSync(tmp, { force: true });
+      throw error;
+    }
   }
 
   start(id: string, now: Date): Attempt {

@@ -4,6 +4,7 @@ import Conf from 'conf';
 import type { AttemptOutcome, ProgressFile, ScenarioProgress } from '../domain/progress.js';
 import { PROGRESS_VERSION, progressFileSchema, recordAttempt } from '../domain/progress.js';
 import type { ProgressPort } from '../engine/ports.js';
+import { withFileLock } from './file-lock.js';
 import { log } from './log.js';
 import { progressDir } from './paths.js';
 
@@ -15,22 +16,34 @@ export type OpenNotice = { readonly movedAside: string; readonly reason: string 
 /**
  * Progress persisted with `conf` (atomic writes). The only module that imports conf. Tokens, keys
  * and command output never go in here: only counts, scores and times.
+ *
+ * conf's atomic write keeps the file whole, not the update: two processes that read, change and
+ * write the file at once lose one change. So every write (and the open, which may set a bad file
+ * aside or write the defaults) holds `progress.json.lock` and reads the file afresh under it.
+ * Reads need no lock: a write replaces the file by rename, so a reader sees one version or the next.
  */
 export class ProgressStore implements ProgressPort {
   private readonly conf: Conf<ProgressFile>;
+  private readonly lockFile: string;
   readonly notice: OpenNotice;
 
   constructor(dir: string = progressDir()) {
     fs.mkdirSync(dir, { recursive: true });
-    this.notice = ProgressStore.setAsideIfBad(path.join(dir, PROGRESS_FILE_NAME));
-    this.conf = new Conf<ProgressFile>({
-      cwd: dir,
-      configName: 'progress',
-      projectName: 'k8s-harden-lab',
-      defaults: { version: PROGRESS_VERSION, scenarios: {} },
-      clearInvalidConfig: true,
-      accessPropertiesByDotNotation: false,
-    });
+    const file = path.join(dir, PROGRESS_FILE_NAME);
+    this.lockFile = `${file}.lock`;
+    const opened = withFileLock(this.lockFile, () => ({
+      notice: ProgressStore.setAsideIfBad(file),
+      conf: new Conf<ProgressFile>({
+        cwd: dir,
+        configName: 'progress',
+        projectName: 'k8s-harden-lab',
+        defaults: { version: PROGRESS_VERSION, scenarios: {} },
+        clearInvalidConfig: true,
+        accessPropertiesByDotNotation: false,
+      }),
+    }));
+    this.notice = opened.notice;
+    this.conf = opened.conf;
   }
 
   /** Checks the file before conf reads it, so a bad one is kept (renamed) rather than silently cleared. */
@@ -68,9 +81,13 @@ export class ProgressStore implements ProgressPort {
     return this.conf.get('scenarios')[id];
   }
 
+  /** Folds the outcome into the file as it is now on disk, under the lock: no other process's record is lost. */
   record(id: string, outcome: AttemptOutcome): ScenarioProgress {
-    const next = recordAttempt(this.get(id), outcome);
-    this.conf.set('scenarios', { ...this.conf.get('scenarios'), [id]: next });
-    return next;
+    return withFileLock(this.lockFile, () => {
+      const scenarios = this.conf.get('scenarios');
+      const next = recordAttempt(scenarios[id], outcome);
+      this.conf.set('scenarios', { ...scenarios, [id]: next });
+      return next;
+    });
   }
 }

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,33 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { progressDir } from '../../src/adapters/paths.js';
 import { PROGRESS_FILE_NAME, ProgressStore } from '../../src/adapters/progress-store.js';
 import { PROGRESS_VERSION } from '../../src/domain/progress.js';
+
+const WRITER = path.join(import.meta.dirname, '..', 'helpers', 'progress-writer.ts');
+
+/** Starts a writer process; resolves once it is ready, with a promise of its exit. */
+function startWriter(
+  dir: string,
+  go: string,
+  ids: readonly string[],
+): Promise<{ done: Promise<{ code: number | null; stderr: string }> }> {
+  return new Promise((ready, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, dir, go, ...ids], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const done = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+      child.on('close', (code) => resolve({ code, stderr })),
+    );
+    child.on('error', fail);
+    child.stdout.on('data', (d: Buffer) => {
+      if (d.toString().includes('ready')) ready({ done });
+    });
+    void done.then(({ code }) => fail(new Error(`writer exited (${code}) before it was ready: ${stderr}`)));
+  });
+}
 
 let dir: string;
 beforeEach(() => {
@@ -58,4 +86,42 @@ describe('ProgressStore', () => {
     expect(store.path).toBe(path.join(dir, 'elsewhere', PROGRESS_FILE_NAME));
     expect(fs.existsSync(path.join(dir, 'elsewhere', PROGRESS_FILE_NAME))).toBe(true);
   });
+
+  it('loses no record when 20 processes open a missing file and record at once', async () => {
+    // Given 20 writer processes, each about to open the (not yet existing) file and record 5 ids
+    const go = path.join(dir, 'go');
+    const writers = await Promise.all(
+      Array.from({ length: 20 }, (_, w) =>
+        startWriter(
+          dir,
+          go,
+          [1, 2, 3, 4, 5].map((n) => `quick-${w}-${n}`),
+        ),
+      ),
+    );
+    // When they are let go together
+    fs.writeFileSync(go, '');
+    const exits = await Promise.all(writers.map((w) => w.done));
+    // Then every process succeeded and every one of the 100 records is there, counted once
+    expect(exits.filter((e) => e.code !== 0)).toEqual([]);
+    const scenarios = JSON.parse(fs.readFileSync(file(), 'utf8')).scenarios as Record<
+      string,
+      { attempts: number }
+    >;
+    expect(Object.keys(scenarios)).toHaveLength(100);
+    expect(Object.values(scenarios).every((p) => p.attempts === 1)).toBe(true);
+    // and nothing is left behind: no lock, no temp file
+    expect(fs.readdirSync(dir).sort()).toEqual(['go', PROGRESS_FILE_NAME]);
+  }, 120_000);
+
+  it('records into one scenario from many processes: every attempt counts', async () => {
+    const go = path.join(dir, 'go');
+    const writers = await Promise.all(
+      Array.from({ length: 10 }, () => startWriter(dir, go, ['same', 'same'])),
+    );
+    fs.writeFileSync(go, '');
+    const exits = await Promise.all(writers.map((w) => w.done));
+    expect(exits.filter((e) => e.code !== 0)).toEqual([]);
+    expect(new ProgressStore(dir).get('same')).toMatchObject({ attempts: 20, hintsUsed: 20 });
+  }, 120_000);
 });
