@@ -88,6 +88,8 @@ function shellFor(probe: ProbeSpec, nodeExec: (ref: string) => string, kubectl: 
       return `${kubectl} create -o json -f - <<< '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":{"token":"'"$(cat ${q(probe.file)})"'"}}'`;
     case 'admission':
       return `${kubectl} get ${probe.resource} ${probe.namespace ? `-n ${probe.namespace}` : ''} -o name`;
+    case 'http':
+      return `curl -s ${q(probe.url)}`;
     case 'nodeHttp':
       return onNode(probe.node, `curl -sk -o /dev/null -w '%{http_code}' ${probe.url}`);
     case 'nodePort':

@@ -43,6 +43,8 @@ const FILE_FIELDS: Fields = {
   group: 'owner group name (or gid)',
   size: 'size in bytes',
   content: 'the text (files up to 4 MiB)',
+  text: 'the text without leading and trailing white space',
+  lines: 'the lines, each trimmed, empty ones dropped (a list)',
   mtime: 'last change, seconds since the epoch (node files only)',
 };
 
@@ -400,6 +402,9 @@ export const PROBES = {
           .default(false)
           .describe('send `dryRun=All`: the API decides and admits, and changes nothing'),
         as: identitySchema.optional(),
+        node: nodeRef
+          .optional()
+          .describe('a node whose name replaces `{node}` in `path` (node names differ from lab to lab)'),
       })
       .strict()
       .refine((p) => p.method === 'GET' || p.dryRun, {
@@ -457,6 +462,7 @@ export const PROBES = {
           .describe('create: the object (without a name the probe asks for `generateName: khl-probe-`)'),
         patch: z.record(z.string(), z.unknown()).optional().describe('patch: a JSON merge patch'),
         as: identitySchema.optional(),
+        node: nodeRef.optional().describe('a node whose name replaces `{node}` in `name`'),
       })
       .strict()
       .superRefine((p, ctx) => {
@@ -533,6 +539,31 @@ export const PROBES = {
       p.nonResourcePath
         ? `whether ${p.user} may ${p.verb} ${p.nonResourcePath}`
         : `whether ${p.user} may ${p.verb} ${p.resource}${p.subresource ? `/${p.subresource}` : ''}${p.namespace ? ` in ${p.namespace}` : ' cluster-wide'}`,
+  }),
+  http: probe({
+    schema: z
+      .object({
+        kind: z.literal('http'),
+        url: z
+          .string()
+          .regex(
+            /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//,
+            'a URL on this machine: http://127.0.0.1:8090/api',
+          )
+          .describe('a URL on the machine the learner works on (a `kubectl proxy`, a port-forward)'),
+        timeoutSeconds: z.number().positive().max(30).optional().describe('time limit (default 5 s)'),
+      })
+      .strict(),
+    needsCluster: false,
+    observes:
+      'a GET made from where the learner works (this machine), without credentials: what answers there, and what it says',
+    fields: {
+      reachable: 'something answered',
+      status: 'the HTTP status (0 when nothing answered)',
+      json: 'the answer parsed as JSON (nothing when it is not JSON)',
+      body: 'the answer as text (at most 1 MiB)',
+    },
+    subject: (p, field) => `${field ?? 'answer'} of ${p.url}`,
   }),
   nodeHttp: probe({
     schema: z.object({ kind: z.literal('nodeHttp'), node: nodeRef, url: z.string().min(1) }).strict(),

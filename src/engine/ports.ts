@@ -83,11 +83,22 @@ export type ShellEnvResult =
 /** The environment a program started from a fresh shell sees (adapters/process/shell-env.ts). */
 export type ShellEnvReader = (options: ShellEnvOptions) => Promise<ShellEnvResult>;
 
+export type LocalHttpAnswer =
+  | { readonly reachable: true; readonly status: number; readonly body: string }
+  | { readonly reachable: false; readonly message: string };
+
+/** A GET on this machine without credentials (adapters/local-http.ts); never throws. */
+export type LocalHttpGet = (
+  url: string,
+  options: { readonly timeoutMs: number; readonly maxBytes: number; readonly signal?: AbortSignal },
+) => Promise<LocalHttpAnswer>;
+
 /** What local probes may touch. */
 export type LocalIo = {
   readonly files: WorkspaceFiles;
   readonly run: RunProcess;
   readonly shellEnv: ShellEnvReader;
+  readonly httpGet: LocalHttpGet;
 };
 
 // --- the trainer's stores ---------------------------------------------------------------------

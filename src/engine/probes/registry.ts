@@ -1,5 +1,6 @@
 import { clusterProbes } from './cluster.js';
 import { dockerdProbe } from './dockerd.js';
+import { httpProbe } from './http.js';
 import { kubeconfigProbe } from './kubeconfig.js';
 import { shellEnvProbe } from './shell-env.js';
 import type { ProbeRegistry } from './types.js';
@@ -15,5 +16,6 @@ export const defaultProbes: ProbeRegistry = {
   command: commandProbe,
   dockerd: dockerdProbe,
   shellEnv: shellEnvProbe,
+  http: httpProbe,
   ...clusterProbes,
 };

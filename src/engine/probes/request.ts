@@ -3,6 +3,7 @@ import type { ProbeSpec } from '../../domain/probe-spec.js';
 import type { ApiResponse } from '../ports.js';
 import { type AsClient, answerFields, clientAs, whoIs } from './identity.js';
 import { apiDown, apiWaiting, collectionPath, labApi } from './kube.js';
+import { resolveNode } from './nodes.js';
 import type { ProbeContext, ProbeExecutor } from './types.js';
 import { probeError, value } from './types.js';
 
@@ -50,7 +51,10 @@ async function identityFields(context: ProbeContext, client: AsClient, r: ApiRes
 export const apiRequestProbe: ProbeExecutor<'apiRequest'> = async (spec, context) => {
   const made = await clientAs(context, spec.as);
   if (!made.ok) return made.observation;
-  const path = spec.dryRun ? withQuery(spec.path, 'dryRun=All') : spec.path;
+  const target = spec.node
+    ? spec.path.replaceAll('{node}', encodeURIComponent(await resolveNode(context, spec.node)))
+    : spec.path;
+  const path = spec.dryRun ? withQuery(target, 'dryRun=All') : target;
   const r = await send(context, made.client, path, spec.method, spec.body);
   if (r.type === 'invalid') return probeError(r.message);
   const wait = await downForEveryone(context, r);
@@ -87,7 +91,7 @@ export function podMountsToken(object: unknown): boolean {
   );
 }
 
-function admissionRequest(spec: Extract<ProbeSpec, { kind: 'admission' }>) {
+function admissionRequest(spec: Extract<ProbeSpec, { kind: 'admission' }>, nodeName: string | undefined) {
   const collection = collectionPath(spec.apiVersion, spec.resource, spec.namespace);
   if (spec.verb === 'create') {
     const object = structuredClone(spec.object ?? {}) as { metadata?: Record<string, unknown> };
@@ -95,7 +99,8 @@ function admissionRequest(spec: Extract<ProbeSpec, { kind: 'admission' }>) {
     if (!object.metadata.name && !object.metadata.generateName) object.metadata.generateName = 'khl-probe-';
     return { method: 'POST' as const, path: `${collection}?dryRun=All`, body: object };
   }
-  const item = `${collection}/${encodeURIComponent(spec.name ?? '')}?dryRun=All`;
+  const name = nodeName ? (spec.name ?? '').replaceAll('{node}', nodeName) : (spec.name ?? '');
+  const item = `${collection}/${encodeURIComponent(name)}?dryRun=All`;
   return spec.verb === 'patch'
     ? { method: 'PATCH' as const, path: item, body: spec.patch }
     : { method: 'DELETE' as const, path: item, body: undefined };
@@ -108,7 +113,7 @@ function admissionRequest(spec: Extract<ProbeSpec, { kind: 'admission' }>) {
 export const admissionProbe: ProbeExecutor<'admission'> = async (spec, context) => {
   const made = await clientAs(context, spec.as);
   if (!made.ok) return made.observation;
-  const req = admissionRequest(spec);
+  const req = admissionRequest(spec, spec.node ? await resolveNode(context, spec.node) : undefined);
   const r = await send(context, made.client, req.path, req.method, req.body);
   if (r.type === 'invalid') return probeError(r.message);
   const wait = await downForEveryone(context, r);

@@ -38,9 +38,19 @@ export function listWorkspaceDir(context: ProbeContext, dir: string): Promise<st
   return context.io.files.list(context.workspace, dir);
 }
 
+/** `text` and `lines`: a saved answer compared without the newline an editor or `>` adds. */
+export function withText(facts: FileFacts): FileFacts & { text?: string; lines?: string[] } {
+  if (facts.content === undefined) return facts;
+  const lines = facts.content
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  return { ...facts, text: facts.content.trim(), lines };
+}
+
 export const fileProbe: ProbeExecutor<'file'> = async (spec, context) => {
   try {
-    return value(await readFileFacts(context, spec.path, spec.node));
+    return value(withText(await readFileFacts(context, spec.path, spec.node)));
   } catch (error) {
     return probeError((error as Error).message);
   }

@@ -9,6 +9,7 @@ import { type Check, checkSchema } from '../../../src/domain/checks.js';
 import { probeKey, runRound } from '../../../src/engine/check-runner.js';
 import { podMountsToken } from '../../../src/engine/probes/request.js';
 import { claimFacts, jwtClaims } from '../../../src/engine/probes/token.js';
+import { withText } from '../../../src/engine/probes/workspace.js';
 import { FakeLabProvider } from '../../helpers/fake-lab-provider.js';
 import { testIo } from '../../helpers/probe-io.js';
 
@@ -367,6 +368,36 @@ describe('valueFrom: the expected value is another probe, read in the same round
   });
 });
 
+describe('http and {node}', () => {
+  it('http: a GET from where the learner works, nothing there being a value', async () => {
+    const port = (api.address() as AddressInfo).port;
+    const [up, kind, down] = await round([
+      check({ kind: 'http', url: `http://127.0.0.1:${port}/version` }, { op: 'eq', value: 200 }, 'status'),
+      check(
+        { kind: 'http', url: `http://127.0.0.1:${port}/version` },
+        { op: 'eq', value: 'v1.34.12' },
+        'json.gitVersion',
+      ),
+      check({ kind: 'http', url: 'http://127.0.0.1:1/api' }, { op: 'eq', value: false }, 'reachable'),
+    ]);
+    expect([up?.status, kind?.status, down?.status]).toEqual(['pass', 'pass', 'pass']);
+    expect(() => check({ kind: 'http', url: 'http://example.com/' }, { op: 'exists' }, 'status')).toThrow(
+      /on this machine/,
+    );
+  });
+
+  it('{node} in a path is the lab node name of that role', async () => {
+    await round([
+      check(
+        { kind: 'apiRequest', path: '/api/v1/nodes/{node}/proxy/pods', node: 'worker' },
+        { op: 'exists' },
+        'status',
+      ),
+    ]);
+    expect(seen.some((s) => s.url === '/api/v1/nodes/lab-worker/proxy/pods')).toBe(true);
+  });
+});
+
 describe('helpers', () => {
   it('podMountsToken sees a token folder mount or a projected token volume, in any container', () => {
     expect(
@@ -395,6 +426,15 @@ describe('helpers', () => {
       }),
     ).toBe(false);
     expect(podMountsToken(undefined)).toBe(false);
+  });
+
+  it('file text and lines: a saved answer without the newline > adds', () => {
+    expect(withText({ exists: true, content: ' batch/v1\n' })).toMatchObject({
+      text: 'batch/v1',
+      lines: ['batch/v1'],
+    });
+    expect(withText({ exists: true, content: 'a\n\n  b \n' }).lines).toEqual(['a', 'b']);
+    expect(withText({ exists: false })).toEqual({ exists: false });
   });
 
   it('probeKey tells apart specs that differ only deep inside', () => {
