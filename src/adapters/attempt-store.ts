@@ -12,6 +12,7 @@ const attemptSchema = z.object({
   hints: z.array(z.object({ checkId: z.string(), level: z.enum(HINT_LEVELS) })),
   forfeited: z.boolean(),
   finishedAt: z.string().nullable(),
+  stoppedAt: z.string().optional(),
 });
 
 export type { Attempt };

@@ -70,16 +70,18 @@ export function buildProgram(
     .argument('<id>', 'scenario id (see `list`)')
     .description('set up a scenario, then open it in the UI (plain text without a terminal)')
     .option('--no-tui', 'print the brief and return to the shell')
-    .action((id: string, opts: { tui: boolean }) =>
+    .option('--force', 'start over when already set up: wipes the workspace (hints taken still count)')
+    .action((id: string, opts: { tui: boolean; force?: boolean }) =>
       run(async () => {
         const services = getServices();
+        const force = Boolean(opts.force);
         if (opts.tui && io.isTTY) {
           // Setup progress is printed as plain lines; the brief then appears in the UI.
-          const code = await startCommand(services, io, id, { printBrief: false });
+          const code = await startCommand(services, io, id, { printBrief: false, force });
           if (code !== EXIT.ok) return code;
           return openTui(services, { scenarioId: id }, io.env);
         }
-        return startCommand(services, io, id);
+        return startCommand(services, io, id, { force });
       })(),
     );
 

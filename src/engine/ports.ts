@@ -109,6 +109,12 @@ export type Attempt = {
   readonly hints: ReadonlyArray<{ readonly checkId: string; readonly level: HintLevel }>;
   readonly forfeited: boolean;
   readonly finishedAt: string | null;
+  /**
+   * Set when the attempt is not running: reset before it was completed, or opened by a hint or the
+   * solution before setup. It has no timer and is never recorded; its hints and forfeit carry into
+   * the next setup (Trainer.setup), so a reset or a re-start never wipes them from the score.
+   */
+  readonly stoppedAt?: string | undefined;
 };
 
 export type AttemptPort = {

@@ -14,6 +14,7 @@ import {
 import { runRound } from './check-runner.js';
 import { BugError, EXIT, ExternalError, UserError } from './errors.js';
 import type {
+  Attempt,
   AttemptPort,
   ClusterIo,
   CommandResult,
@@ -54,7 +55,23 @@ export type TrainerDeps = {
   readonly now?: () => Date;
 };
 
-export type OperationOptions = { readonly onLine?: (line: string) => void; readonly signal?: AbortSignal };
+export type OperationOptions = {
+  readonly onLine?: (line: string) => void;
+  readonly signal?: AbortSignal;
+  /** setup only: start over on a scenario already set up (its workspace is wiped). */
+  readonly force?: boolean;
+};
+
+/**
+ * What an unfinished attempt hands to the next one: its hints and its forfeit, so that a reset or
+ * a re-start never makes them free. The rule: an attempt's score counts every hint taken (and a
+ * solution seen) on the scenario since its last completed attempt. A completed attempt carries nothing.
+ */
+export function carriedFrom(previous: Attempt | undefined): Pick<Attempt, 'hints' | 'forfeited'> | undefined {
+  if (!previous || previous.finishedAt !== null) return undefined;
+  if (previous.hints.length === 0 && !previous.forfeited) return undefined;
+  return { hints: previous.hints, forfeited: previous.forfeited };
+}
 
 export type CheckOutcome = {
   readonly results: readonly CheckResult[];
@@ -63,6 +80,11 @@ export type CheckOutcome = {
   readonly elapsedMs: number;
   /** Set once, on the round that first sees every graded check pass in this attempt. */
   readonly completed?: ScenarioProgress;
+  /**
+   * The round completed the attempt but recording it failed (the progress or attempt file could
+   * not be written). The results stand; the attempt stays open, so a later round records it.
+   */
+  readonly saveError?: unknown;
 };
 
 /** The orchestration layer: the CLI and the TUI both drive scenarios only through this. */
@@ -127,8 +149,20 @@ export class Trainer {
     return expanded ? `cd ${ws} && ${expanded}` : `cd ${ws}`;
   }
 
-  attempt(id: string) {
-    return this.deps.attempts.get(id);
+  /** The running attempt (set up, timer on); a stopped one only waits to hand on its hints. */
+  attempt(id: string): Attempt | undefined {
+    const a = this.deps.attempts.get(id);
+    return a && a.stoppedAt === undefined ? a : undefined;
+  }
+
+  /** Refuses to wipe a scenario that is set up unless asked to (`start --force`, the TUI's confirm). */
+  assertSetupAllowed(scenario: Scenario, force = false): void {
+    if (force || !this.isSetUp(scenario)) return;
+    throw new UserError(
+      `"${scenario.id}" is already set up: starting it again wipes your work in ${this.workspace(scenario)}`,
+      `run \`k8s-harden-lab start ${scenario.id} --force\` to start over, or \`k8s-harden-lab reset ${scenario.id}\` to put everything back (hints taken still count)`,
+      EXIT.usage,
+    );
   }
 
   private async lab(scenario: Scenario): Promise<ClusterAccess | undefined> {
@@ -218,10 +252,16 @@ export class Trainer {
     });
   }
 
-  /** Creates the workspace, breaks the lab on purpose and starts a new attempt. */
+  /**
+   * Creates the workspace, breaks the lab on purpose and starts a new attempt, which takes over
+   * the hints and forfeit of an unfinished one (carriedFrom). Refuses a scenario already set up
+   * unless `force`.
+   */
   async setup(scenario: Scenario, options: OperationOptions = {}): Promise<void> {
+    this.assertSetupAllowed(scenario, options.force);
     const onLine = options.onLine ?? (() => {});
     const access = await this.lab(scenario);
+    const carried = carriedFrom(this.deps.attempts.get(scenario.id));
     this.deps.workspaces.fresh(scenario.id);
     if (access && this.deps.clusterHooks) await this.deps.clusterHooks.beforeSetup(scenario, access, onLine);
     const r = await this.runScript(scenario, 'setup', access, options);
@@ -233,7 +273,8 @@ export class Trainer {
         `run \`k8s-harden-lab reset ${scenario.id}\`, then try again; details are in ${log.path() ?? 'the debug log'}`,
         EXIT.lab,
       );
-    this.deps.attempts.start(scenario.id, this.now());
+    const started = this.deps.attempts.start(scenario.id, this.now());
+    if (carried) this.deps.attempts.save(scenario.id, { ...started, ...carried });
   }
 
   /** Whether setup has been run (the workspace exists). */
@@ -259,7 +300,7 @@ export class Trainer {
 
   /** Scores a round and, the first time every graded check passes, records the attempt. */
   outcome(scenario: Scenario, results: readonly CheckResult[]): CheckOutcome {
-    const attempt = this.deps.attempts.get(scenario.id);
+    const attempt = this.attempt(scenario.id);
     const revealed: readonly RevealedHint[] = attempt?.hints ?? [];
     const forfeited = attempt?.forfeited ?? false;
     const s = score(scenario, results, revealed, forfeited);
@@ -268,22 +309,31 @@ export class Trainer {
     const elapsedMs = attempt ? Math.max(0, now.getTime() - Date.parse(attempt.startedAt)) : 0;
     let completed: ScenarioProgress | undefined;
     if (allPass && attempt && !attempt.finishedAt) {
-      completed = this.deps.progress.record(scenario.id, {
-        passed: true,
-        score: s.percent,
-        timeMs: elapsedMs,
-        hintsUsed: revealed.length,
-        forfeited,
-        at: now,
-      });
-      this.deps.attempts.save(scenario.id, { ...attempt, finishedAt: now.toISOString() });
+      try {
+        completed = this.deps.progress.record(scenario.id, {
+          passed: true,
+          score: s.percent,
+          timeMs: elapsedMs,
+          hintsUsed: revealed.length,
+          forfeited,
+          at: now,
+        });
+        this.deps.attempts.save(scenario.id, { ...attempt, finishedAt: now.toISOString() });
+      } catch (saveError) {
+        // The results are what the learner needs first; the caller says the save failed.
+        log.warn('recording the completed attempt failed', {
+          scenario: scenario.id,
+          error: saveError instanceof Error ? saveError.message : String(saveError),
+        });
+        return { results, score: s, allPass, elapsedMs, completed, saveError };
+      }
     }
     return { results, score: s, allPass, elapsedMs, completed };
   }
 
   /** Reveals the next hint for the first failing graded check and charges it to the attempt. */
   revealHint(scenario: Scenario, results: readonly CheckResult[]): NextHint {
-    const attempt = this.deps.attempts.get(scenario.id) ?? this.deps.attempts.start(scenario.id, this.now());
+    const attempt = this.attemptToCharge(scenario);
     const next = nextHint(scenario, results, attempt.hints);
     if (next.type === 'hint')
       this.deps.attempts.save(scenario.id, {
@@ -299,8 +349,20 @@ export class Trainer {
     return this.deps.readText(path.join(scenario.dir, scenario.solution));
   }
 
+  /**
+   * The attempt a hint or a forfeit is charged to: the current one, running or stopped; without
+   * one, a running attempt when set up, else a stopped one that the next setup takes over.
+   */
+  private attemptToCharge(scenario: Scenario): Attempt {
+    const current = this.deps.attempts.get(scenario.id);
+    if (current) return current;
+    if (this.isSetUp(scenario)) return this.deps.attempts.start(scenario.id, this.now());
+    const now = this.now().toISOString();
+    return { startedAt: now, hints: [], forfeited: false, finishedAt: null, stoppedAt: now };
+  }
+
   private forfeit(scenario: Scenario): void {
-    const attempt = this.deps.attempts.get(scenario.id) ?? this.deps.attempts.start(scenario.id, this.now());
+    const attempt = this.attemptToCharge(scenario);
     if (!attempt.forfeited) this.deps.attempts.save(scenario.id, { ...attempt, forfeited: true });
   }
 
@@ -330,6 +392,13 @@ export class Trainer {
       if (this.deps.clusterHooks) await this.deps.clusterHooks.afterReset(scenario, access, onLine);
     }
     this.deps.workspaces.remove(scenario.id);
-    this.deps.attempts.clear(scenario.id);
+    // The attempt stops; its hints and forfeit wait for the next setup (carriedFrom).
+    const attempt = this.deps.attempts.get(scenario.id);
+    if (attempt && carriedFrom(attempt))
+      this.deps.attempts.save(scenario.id, {
+        ...attempt,
+        stoppedAt: attempt.stoppedAt ?? this.now().toISOString(),
+      });
+    else this.deps.attempts.clear(scenario.id);
   }
 }

@@ -101,7 +101,8 @@ export const KEY_TABLE: readonly KeyBinding[] = [
     command: 'setup',
     keys: ['s'],
     label: 's',
-    description: 'Set up (start) the scenario: create the workspace and a new attempt',
+    description:
+      'Set up (start) the scenario: create the workspace and a new attempt; once set up, start over (asks first)',
     short: 'setup',
     modes: ['scenario'],
   },
@@ -125,7 +126,7 @@ export const KEY_TABLE: readonly KeyBinding[] = [
     command: 'reset',
     keys: ['x'],
     label: 'x',
-    description: 'Reset the scenario: remove the workspace and this attempt (asks first)',
+    description: 'Reset the scenario: remove the workspace; hints taken still count (asks first)',
     short: 'reset',
     modes: ['scenario'],
   },

@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ProgressStore } from '../../src/adapters/progress-store.js';
 import type { Io } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
+import { describeError } from '../../src/engine/errors.js';
 import { VALID_YAML, writeScenario } from '../helpers/scenario-folder.js';
 import { SCENARIOS_ROOT } from '../scenarios/harness.js';
 
@@ -29,6 +31,7 @@ beforeEach(() => {
   vi.stubEnv('K8S_HARDEN_LAB_SCENARIOS', SCENARIOS_ROOT);
 });
 afterEach(() => {
+  vi.restoreAllMocks();
   vi.unstubAllEnvs();
   fs.rmSync(home, { recursive: true, force: true });
 });
@@ -157,5 +160,59 @@ describe('main', () => {
     expect(await main(['progress', '--json'], io)).toBe(0);
     expect(io.stderr()).toMatch(/note: Your progress file was damaged/);
     expect(JSON.parse(io.stdout()).scenarios).toEqual({});
+  });
+
+  it('start on a scenario already set up refuses without --force and keeps the work', async () => {
+    const id = 'kubeconfig-contexts';
+    expect(await main(['start', id], capture())).toBe(0);
+    const mine = path.join(home, 'workspaces', id, 'my-notes.txt');
+    fs.writeFileSync(mine, 'work in progress\n');
+
+    const again = capture();
+    expect(await main(['start', id], again)).toBe(2);
+    expect(again.stdout()).toBe('');
+    const [first, next] = again.stderr().split('\n');
+    expect(first).toMatch(/^error: "kubeconfig-contexts" is already set up/);
+    expect(next).toMatch(/^next: .*start kubeconfig-contexts --force.*reset kubeconfig-contexts/);
+    expect(fs.readFileSync(mine, 'utf8')).toBe('work in progress\n');
+
+    expect(await main(['start', id, '--force'], capture())).toBe(0);
+    expect(fs.existsSync(mine)).toBe(false);
+  });
+
+  it('a failed progress write still prints the results, then a warning with the next step', async () => {
+    const id = 'kubeconfig-contexts';
+    expect(await main(['start', id], capture())).toBe(0);
+    expect(await main(['solve', id], capture())).toBe(0);
+    const denied = Object.assign(new Error('EACCES: permission denied, rename progress.json'), {
+      code: 'EACCES',
+    });
+    vi.spyOn(ProgressStore.prototype, 'record').mockImplementationOnce(() => {
+      throw denied;
+    });
+    const io = capture();
+    expect(await main(['check', id], io)).toBe(describeError(denied).exitCode);
+    expect(io.stdout()).toMatch(/^PASS /m);
+    expect(io.stdout()).toMatch(/graded checks pass/);
+    expect(io.stderr()).toMatch(/^warning: .*progress could not be saved: EACCES/m);
+    expect(io.stderr()).toMatch(/^next: .*k8s-harden-lab check kubeconfig-contexts` again/m);
+
+    // The attempt was kept: the next check records it.
+    expect(await main(['check', id], capture())).toBe(0);
+    const progress = capture();
+    expect(await main(['progress', '--json'], progress)).toBe(0);
+    expect(JSON.parse(progress.stdout()).scenarios[id]).toMatchObject({ completed: true, attempts: 1 });
+  });
+
+  it('check --json says when the progress could not be saved', async () => {
+    const id = 'kubeconfig-contexts';
+    expect(await main(['start', id], capture())).toBe(0);
+    expect(await main(['solve', id], capture())).toBe(0);
+    vi.spyOn(ProgressStore.prototype, 'record').mockImplementationOnce(() => {
+      throw new Error('disk full');
+    });
+    const io = capture();
+    await main(['check', id, '--json'], io);
+    expect(JSON.parse(io.stdout())).toMatchObject({ allPass: true, saved: false, saveError: 'disk full' });
   });
 });

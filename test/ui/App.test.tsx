@@ -181,6 +181,48 @@ describe('scenario screen with the real trainer', () => {
     expect(fs.existsSync(path.join(fixture.home, 'workspaces', 'tls-on'))).toBe(false);
   });
 
+  it('s on a scenario already set up asks before starting over: n keeps the work, y wipes it', async () => {
+    const workspace = path.join(fixture.home, 'workspaces', 'tls-on');
+    await trainer.setup(trainer.get('tls-on'));
+    fs.writeFileSync(path.join(workspace, 'notes.txt'), 'my work\n');
+    const app = renderApp(
+      services({ watch: () => () => {} }),
+      initialState({ scenario: { id: 'tls-on', setUp: true, attempt: trainer.attempt('tls-on') ?? null } }),
+    );
+    await waitFor(app.lastFrame, (f) => f.includes('Checks: 1/2'));
+
+    // n: nothing is touched
+    await press(app, 's', 'Start over? Your workspace is wiped');
+    await press(app, 'n', '↑↓ move');
+    expect(fs.readFileSync(path.join(workspace, 'notes.txt'), 'utf8')).toBe('my work\n');
+
+    // y: set up again from scratch, and the checks run on the fresh workspace
+    await press(app, 's', 'Start over?');
+    await press(app, 'y', 'Checks: 0/2');
+    expect(fs.existsSync(path.join(workspace, 'notes.txt'))).toBe(false);
+  });
+
+  it('says when a completed round could not be saved, and records it on a later round', async () => {
+    const made = fixtureTrainer(fixture, () => new Date('2030-01-01T00:00:00Z'));
+    trainer = made.trainer;
+    vi.spyOn(made.progress, 'record').mockImplementationOnce(() => {
+      throw new Error('EACCES: permission denied');
+    });
+    const workspace = path.join(fixture.home, 'workspaces', 'tls-on');
+    await trainer.setup(trainer.get('tls-on'));
+    fs.writeFileSync(path.join(workspace, 'app.yaml'), 'server:\n  tls: true\n');
+    fs.writeFileSync(path.join(workspace, 'notes.txt'), 'done\n');
+    const app = renderApp(
+      services({ watch: () => () => {} }),
+      initialState({ scenario: { id: 'tls-on', setUp: true, attempt: trainer.attempt('tls-on') ?? null } }),
+    );
+    const frame = await waitFor(app.lastFrame, (f) => f.includes('progress could not be saved'));
+    expect(frame).toContain('✔ server.tls is true in app.yaml');
+    expect(trainer.progress('tls-on')).toBeUndefined();
+    await press(app, 'r', 'Why it matters');
+    expect(trainer.progress('tls-on')).toMatchObject({ completed: true });
+  });
+
   it('shows "no lab" for cluster scenarios and says node shells are not there yet', async () => {
     const dir = path.join(fixture.scenarios, 'tls-on');
     const yaml = fs

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StepEvent } from '../../src/adapters/lab/provider.js';
 import type { CheckResult } from '../../src/domain/checks.js';
 import type { Score } from '../../src/domain/scoring.js';
+import { commandFor } from '../../src/ui/keys.js';
 import {
   type Action,
   type AppState,
@@ -98,6 +99,16 @@ describe('screens and overlays', () => {
     expect(s.overlay).toEqual({ kind: 'confirm', action: 'solution' });
     expect(modeOf(s)).toBe('confirm');
     expect(run(s, { type: 'overlay/close' }).overlay).toBeNull();
+  });
+
+  it('the restart confirm takes the keyboard: y and n come from the key table', () => {
+    const s = run(opened(), { type: 'confirm/ask', action: 'restart' });
+    expect(s.overlay).toEqual({ kind: 'confirm', action: 'restart' });
+    expect(modeOf(s)).toBe('confirm');
+    expect(commandFor(modeOf(s), 'y', {})).toBe('yes');
+    expect(commandFor(modeOf(s), 'n', {})).toBe('no');
+    expect(commandFor(modeOf(s), '', { escape: true })).toBe('no');
+    expect(commandFor(modeOf(s), 's', {})).toBeUndefined();
   });
 });
 

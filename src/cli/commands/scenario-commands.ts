@@ -1,8 +1,9 @@
 import path from 'node:path';
+import { log } from '../../adapters/log.js';
 import { loadScenarios } from '../../adapters/scenario-loader.js';
 import type { CheckResult } from '../../domain/checks.js';
 import { DOMAINS, formatProblem } from '../../domain/scenario.js';
-import { EXIT } from '../../engine/errors.js';
+import { describeError, EXIT } from '../../engine/errors.js';
 import type { AppServices } from '../compose.js';
 import { formatDuration, type Io } from '../io.js';
 
@@ -58,12 +59,15 @@ export async function startCommand(
   services: AppServices,
   io: Io,
   id: string,
-  options: { printBrief?: boolean } = {},
+  options: { printBrief?: boolean; force?: boolean } = {},
 ): Promise<number> {
   const { trainer } = services;
   const scenario = trainer.get(id);
+  const force = options.force ?? false;
+  // Refused before anything is printed or touched: a scenario set up holds the learner's work.
+  trainer.assertSetupAllowed(scenario, force);
   io.out(`Setting up ${scenario.title}…`);
-  await trainer.setup(scenario, { onLine: (line) => io.out(`  ${line}`) });
+  await trainer.setup(scenario, { force, onLine: (line) => io.out(`  ${line}`) });
   if (options.printBrief === false) return EXIT.ok;
   io.out(`\n${scenario.briefText.trim()}\n`);
   io.out(`Workspace: ${trainer.workspace(scenario)}`);
@@ -97,6 +101,9 @@ export async function checkCommand(
           score: outcome.score.percent,
           elapsedMs: outcome.elapsedMs,
           results: outcome.results,
+          ...(outcome.saveError === undefined
+            ? {}
+            : { saved: false, saveError: describeError(outcome.saveError).message }),
         },
         null,
         2,
@@ -112,7 +119,23 @@ export async function checkCommand(
     );
     if (outcome.completed) io.out(`\nSolved!\n\n${scenario.debriefText.trim()}`);
   }
+  if (outcome.saveError !== undefined) return saveFailed(services, io, id, outcome.saveError);
   return outcome.allPass ? EXIT.ok : EXIT.checksFailing;
+}
+
+/**
+ * After the results: the completion could not be recorded. The attempt stays open, so the next
+ * all-green check records it. The exit code is the one the same error gets anywhere else.
+ */
+function saveFailed(services: AppServices, io: Io, id: string, error: unknown): number {
+  const d = describeError(error, log.path());
+  if (d.bug)
+    log.error('saving progress failed', { error: error instanceof Error ? error.stack : String(error) });
+  const fix = d.bug ? `check that ${services.progress.path} and its folder can be written` : d.next;
+  io.err(
+    `warning: every graded check passes, but your progress could not be saved: ${d.message}\nnext: ${fix}, then run \`k8s-harden-lab check ${id}\` again: this attempt is kept and will be recorded`,
+  );
+  return d.exitCode;
 }
 
 export async function hintCommand(services: AppServices, io: Io, id: string): Promise<number> {

@@ -21,6 +21,7 @@ const CONFIRM: Record<ConfirmAction, string> = {
   reset: 'Reset this scenario? The workspace and this attempt are removed.  y / n',
   solution: 'Show the reference solution? This attempt will score 0.  y / n',
   'create-lab': 'This scenario needs a lab cluster. Create one now? (y/n)',
+  restart: 'Start over? Your workspace is wiped and set up again (hints taken still count).  y / n',
 };
 
 function statusColor(theme: Theme, status: CheckResult['status']) {
@@ -237,6 +238,7 @@ export function ScenarioScreen(props: {
         dispatch({ type: 'overlay/close' });
         if (props.confirm === 'reset') intents.reset();
         if (props.confirm === 'solution') intents.solution();
+        if (props.confirm === 'restart') intents.restart();
         if (props.confirm === 'create-lab' && !props.onCreateLab?.())
           dispatch({
             type: 'message',

@@ -13,7 +13,10 @@ export type SessionTiming = {
 
 export type SessionIntents = {
   readonly check: () => void;
+  /** Sets up; on a scenario already set up it asks first (the restart confirm). */
   readonly setup: () => void;
+  /** Starts over after the learner confirmed: the workspace is wiped and set up again. */
+  readonly restart: () => void;
   readonly hint: () => void;
   readonly solution: () => void;
   readonly reset: () => void;
@@ -78,6 +81,15 @@ export function useScenarioSession(
         allPass: outcome.allPass,
         attempt,
       });
+      if (outcome.saveError !== undefined)
+        dispatch({
+          type: 'message',
+          id,
+          message: {
+            kind: 'error',
+            text: `Every graded check passes, but your progress could not be saved: ${messageOf(outcome.saveError)} The attempt is kept; the next round records it.`,
+          },
+        });
       if (outcome.completed)
         dispatch({
           type: 'result/show',
@@ -126,6 +138,7 @@ export function useScenarioSession(
 
   // A cluster scenario with a watch: its rounds (on open and after setup, every few seconds, on `r`
   // and on workspace changes) come back here with the waiting window and the rollback offer.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: setups starts it again after a re-start
   useEffect(() => {
     if (!session.setUp || !watched || !services.watchCluster) return;
     const onRound = ({ watch, outcome }: ClusterRound) => {
@@ -151,9 +164,10 @@ export function useScenarioSession(
       handle.stop();
       if (clusterWatch.current === handle) clusterWatch.current = null;
     };
-  }, [session.setUp, watched, services, scenario, id, dispatch, report]);
+  }, [session.setUp, session.setups, watched, services, scenario, id, dispatch, report]);
 
   // A round on open and after setup; then on every workspace change and on a poll.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: setups starts it again after a re-start (a new workspace)
   useEffect(() => {
     if (!session.setUp || watched) return;
     check();
@@ -163,21 +177,18 @@ export function useScenarioSession(
       stop();
       clearInterval(timer);
     };
-  }, [session.setUp, watched, services, scenario, check, timing.pollMs]);
+  }, [session.setUp, session.setups, watched, services, scenario, check, timing.pollMs]);
 
   const busy = () =>
     phase.current === 'setting-up' || phase.current === 'resetting' || phase.current === 'restoring';
   const say = (text: string) => dispatch({ type: 'message', id, message: { kind: 'info', text } });
 
-  const setup = () => {
+  const runSetup = (force: boolean) => {
     if (busy()) return;
-    if (session.setUp) {
-      say('Already set up. Press x to reset it first if you want a fresh start.');
-      return;
-    }
     dispatch({ type: 'setup/start', id });
     services
       .setup(scenario, {
+        force,
         signal: controller.current.signal,
         onLine: (line) => alive.current && dispatch({ type: 'setup/line', id, line }),
       })
@@ -186,6 +197,14 @@ export function useScenarioSession(
         (error: unknown) => alive.current && dispatch({ type: 'op/failed', id, message: messageOf(error) }),
       );
   };
+
+  // The workspace on disk decides, not only this screen: a failed setup, or a `start` from the CLI, left one.
+  const setup = () => {
+    if (busy()) return;
+    if (session.setUp || services.isSetUp(scenario)) dispatch({ type: 'confirm/ask', action: 'restart' });
+    else runSetup(false);
+  };
+  const restart = () => runSetup(true);
 
   const hint = () => {
     if (busy()) return;
@@ -306,5 +325,5 @@ export function useScenarioSession(
     });
   };
 
-  return { check, setup, hint, solution, reset, nodeShell, restore, debrief };
+  return { check, setup, restart, hint, solution, reset, nodeShell, restore, debrief };
 }

@@ -1,7 +1,7 @@
 import { assertNever, clamp } from './assert.js';
 
 /** What a confirm dialog asks about. */
-export type ConfirmAction = 'reset' | 'solution' | 'create-lab';
+export type ConfirmAction = 'reset' | 'solution' | 'create-lab' | 'restart';
 
 export type Overlay =
   | { readonly kind: 'help'; readonly scroll: number }

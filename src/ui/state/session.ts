@@ -53,6 +53,8 @@ export type Session = {
   readonly hint: HintView | null;
   readonly message: Message | null;
   readonly rounds: number;
+  /** Setups done on this screen: a re-start begins the rounds and the watch again on the new workspace. */
+  readonly setups: number;
   /** The cluster watch's view; null without one (cluster-free scenarios, or before its first round). */
   readonly watch: WatchView | null;
 };
@@ -118,6 +120,7 @@ export function newSession(id: string, setUp: boolean, attempt: AttemptView | nu
     hint: null,
     message: null,
     rounds: 0,
+    setups: 0,
     watch: null,
   };
 }
@@ -137,6 +140,8 @@ export function sessionReducer(s: Session, action: SessionAction): Session {
       return {
         ...s,
         phase: 'setting-up',
+        // A re-start wipes the workspace: its watch and rounds stop until setup is done.
+        setUp: false,
         log: [],
         results: null,
         score: null,
@@ -154,6 +159,7 @@ export function sessionReducer(s: Session, action: SessionAction): Session {
         ...s,
         phase: 'idle',
         setUp: true,
+        setups: s.setups + 1,
         attempt: action.attempt,
         message: { kind: 'info', text: 'Set up. Work in the workspace; checks re-run as files change.' },
       };
@@ -226,7 +232,7 @@ export function sessionReducer(s: Session, action: SessionAction): Session {
         ...newSession(s.id, false, null),
         message: {
           kind: 'info',
-          text: 'Reset: the workspace and the attempt are gone. Press s to start again.',
+          text: 'Reset: the workspace is gone. Press s to start again (hints taken still count).',
         },
       };
     case 'suspend':

@@ -12,6 +12,12 @@ describe('overlayReducer', () => {
     });
     expect(overlayReducer(help, { type: 'overlay/close' })).toBeNull();
   });
+  it('starting over a scenario already set up is a confirm of its own', () => {
+    expect(overlayReducer(null, { type: 'confirm/ask', action: 'restart' })).toEqual({
+      kind: 'confirm',
+      action: 'restart',
+    });
+  });
   it('the help scrolls within its bounds', () => {
     expect(scrollHelp({ kind: 'help', scroll: 1 }, 10, 4)).toEqual({ kind: 'help', scroll: 4 });
     expect(scrollHelp({ kind: 'help', scroll: 1 }, -10, 4)).toEqual({ kind: 'help', scroll: 0 });

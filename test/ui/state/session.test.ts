@@ -25,6 +25,13 @@ describe('sessionReducer', () => {
     });
   });
 
+  it('a re-start is not set up until its setup is done (the old rounds and watch stop)', () => {
+    const running: Session = { ...newSession('a', true, null), results: [result('c1')], rounds: 2 };
+    const s = sessionReducer(running, { type: 'setup/start', id: 'a' });
+    expect(s).toMatchObject({ phase: 'setting-up', setUp: false, results: null });
+    expect(sessionReducer(s, { type: 'setup/done', id: 'a', attempt: null }).setUp).toBe(true);
+  });
+
   it('a check round keeps the selection in range and clears an old error', () => {
     let s: Session = { ...newSession('a', true, null), selected: 5, message: { kind: 'error', text: 'old' } };
     s = sessionReducer(s, { type: 'check/start', id: 'a' });
