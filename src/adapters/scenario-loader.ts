@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
+import { type Document, isAlias, isNode, LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import type { Scenario, ScenarioData, ScenarioEntry, ScenarioProblem } from '../domain/scenario.js';
 import { scenarioSchema } from '../domain/scenario.js';
@@ -23,15 +23,74 @@ const NODE_WRITE = [
   /\blab_node_(?:sh|exec)\b.*(?:\bsed\s+-i|>\s*\/|\btee\b|\bcp\b|\bmv\b|\brm\b|\bchmod\b|\bchown\b|\btruncate\b)/,
 ];
 
+/** No scenario file is near this; a bigger one is a mistake (or a trap), refused before it is read. */
+export const MAX_SCENARIO_FILE_BYTES = 1024 * 1024;
+
+/** Whether `target` (symlinks resolved) lies inside `dir` (symlinks resolved). */
+function resolvesInside(dir: string, target: string): boolean {
+  let real: string;
+  try {
+    real = fs.realpathSync(target);
+  } catch {
+    return false;
+  }
+  const root = fs.realpathSync(dir);
+  return real.startsWith(root + path.sep);
+}
+
+/**
+ * Reads a file of a scenario folder, or says why not: a directory, a FIFO or a device where a file
+ * should be, a file bigger than MAX_SCENARIO_FILE_BYTES, or (with `dir`) a symlink out of the folder.
+ * Opened non-blocking and checked on the open descriptor, so a FIFO never blocks and what is
+ * checked is what is read.
+ */
+function readScenarioFile(file: string, dir?: string): { text: string } | { reason: string } {
+  if (dir !== undefined && !resolvesInside(dir, file))
+    return { reason: 'must stay inside the scenario folder (a symlink leads out of it)' };
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    return { reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) return { reason: 'is a directory, not a file' };
+    if (st.isFIFO()) return { reason: 'is a FIFO (named pipe), not a file' };
+    if (st.isCharacterDevice() || st.isBlockDevice()) return { reason: 'is a device, not a file' };
+    if (!st.isFile()) return { reason: 'is not a regular file' };
+    if (st.size > MAX_SCENARIO_FILE_BYTES)
+      return {
+        reason: `is ${(st.size / 1024 / 1024).toFixed(1)} MB; a scenario file may be at most ${MAX_SCENARIO_FILE_BYTES / 1024 / 1024} MB`,
+      };
+    const buffer = Buffer.alloc(st.size);
+    let read = 0;
+    while (read < st.size) {
+      const n = fs.readSync(fd, buffer, read, st.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return { text: buffer.subarray(0, read).toString('utf8') };
+  } catch (error) {
+    return { reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 type YamlFile = {
   readonly rel: string;
   readonly doc: Document.Parsed;
+  /** The document as plain data. */
+  readonly data: unknown;
   readonly lineOf: (p: readonly PropertyKey[]) => number;
 };
 
 /** Parses a YAML file of the folder, or gives its problems with lines. */
-function readYaml(file: string, rel: string): YamlFile | ScenarioProblem[] {
-  const text = fs.readFileSync(file, 'utf8');
+function readYaml(file: string, rel: string, dir: string): YamlFile | ScenarioProblem[] {
+  const read = readScenarioFile(file, dir);
+  if ('reason' in read) return [{ file: rel, line: 1, field: '', reason: read.reason }];
+  const text = read.text;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0)
@@ -58,7 +117,21 @@ function readYaml(file: string, rel: string): YamlFile | ScenarioProblem[] {
     }
     return 1;
   };
-  return { rel, doc, lineOf };
+  let data: unknown;
+  try {
+    // toJS refuses an alias bomb (too many alias expansions): that is this file's problem, not ours.
+    data = doc.toJS();
+  } catch (error) {
+    let line = 1;
+    visit(doc, {
+      Alias: (_key, node) => {
+        if (isAlias(node) && node.range) line = lineCounter.linePos(node.range[0]).line;
+        return visit.BREAK;
+      },
+    });
+    return [{ file: rel, line, field: '', reason: `YAML: ${(error as Error).message.split('\n')[0]}` }];
+  }
+  return { rel, doc, data, lineOf };
 }
 
 /** Schema issues as file:line: field: reason; an unknown field is named, at its own line. */
@@ -99,9 +172,9 @@ function loadSelfTest(
           'missing: every scenario proves itself with other solutions and near misses (see docs/scenario-reference.md)',
       },
     ];
-  const y = readYaml(file, rel(file));
+  const y = readYaml(file, rel(file), dir);
   if (Array.isArray(y)) return y;
-  const parsed = selfTestSchema.safeParse(y.doc.toJS());
+  const parsed = selfTestSchema.safeParse(y.data);
   if (!parsed.success) return issuesToProblems(y, parsed.error.issues);
   const problems: ScenarioProblem[] = [];
   const names = new Set<string>();
@@ -162,6 +235,27 @@ function unbackedNodeWrite(data: ScenarioData, setupText: string): number | unde
  * taken from the YAML source, so an author can jump straight to it.
  */
 export function loadScenario(dir: string): ScenarioEntry {
+  try {
+    return readScenarioFolder(dir);
+  } catch (error) {
+    // Whatever a folder holds, it is that scenario's problem; the others keep loading.
+    return {
+      valid: false,
+      id: path.basename(dir),
+      dir,
+      problems: [
+        {
+          file: path.relative(process.cwd(), dir) || dir,
+          line: 1,
+          field: '',
+          reason: `could not be read: ${(error as Error).message}`,
+        },
+      ],
+    };
+  }
+}
+
+function readScenarioFolder(dir: string): ScenarioEntry {
   const id = path.basename(dir);
   const file = path.join(dir, SCENARIO_FILE);
   const rel = (f: string) => path.relative(process.cwd(), f) || f;
@@ -175,9 +269,9 @@ export function loadScenario(dir: string): ScenarioEntry {
         reason: 'missing (every scenario folder needs a scenario.yaml)',
       },
     ]);
-  const y = readYaml(file, rel(file));
+  const y = readYaml(file, rel(file), dir);
   if (Array.isArray(y)) return invalid(y);
-  const parsed = scenarioSchema.safeParse(y.doc.toJS());
+  const parsed = scenarioSchema.safeParse(y.data);
   if (!parsed.success) return invalid(issuesToProblems(y, parsed.error.issues));
   const problems: ScenarioProblem[] = [];
   const at = (field: string, reason: string, p: readonly PropertyKey[] = [field]) =>
@@ -199,14 +293,23 @@ export function loadScenario(dir: string): ScenarioEntry {
       at(field, `file ${name} does not exist`, p);
       return undefined;
     }
+    // Named, so not a stray file, even when refused below.
     used.add(path.relative(dir, target).split(path.sep).join('/'));
+    if (!resolvesInside(dir, target)) {
+      at(field, 'must stay inside the scenario folder (a symlink leads out of it)', p);
+      return undefined;
+    }
     return target;
   };
   const readText = (field: 'brief' | 'debrief' | 'setup' | 'solution' | 'reset'): string => {
     const name = data[field];
     if (name === undefined) return '';
     const target = inside(name, field, [field]);
-    return target ? fs.readFileSync(target, 'utf8') : '';
+    if (!target) return '';
+    const read = readScenarioFile(target);
+    if ('text' in read) return read.text;
+    at(field, `${name} ${read.reason}`, [field]);
+    return '';
   };
   const briefText = readText('brief');
   const debriefText = readText('debrief');
@@ -251,7 +354,7 @@ export function loadScenario(dir: string): ScenarioEntry {
 
 /** Loads every folder under `root`; ids must be unique across them. Never throws for bad content. */
 export function loadScenarios(root: string): ScenarioEntry[] {
-  if (!fs.existsSync(root)) return [];
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) return [];
   const dirs = fs
     .readdirSync(root, { withFileTypes: true })
     .filter((d) => d.isDirectory() && !d.name.startsWith('.') && !d.name.startsWith('_'))

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -216,5 +217,93 @@ describe('loadScenarios', () => {
 
   it('a missing root is an empty list', () => {
     expect(loadScenarios(path.join(root, 'nope'))).toEqual([]);
+  });
+});
+
+describe('one bad file is that scenario’s problem, never the app’s', () => {
+  const bomb = (levels: number) => {
+    const lines = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i < levels; i++)
+      lines.push(`a${i}: &a${i} [${Array.from({ length: 9 }, () => `*a${i - 1}`).join(', ')}]`);
+    return `${lines.join('\n')}\n`;
+  };
+  /** The folder's problems as `file:line: reason` with the file name only. */
+  const said = (dir: string) =>
+    problems(dir).map(
+      (p) => `${path.basename(p.file)}:${p.line}: ${p.field ? `${p.field}: ` : ''}${p.reason}`,
+    );
+
+  it('a YAML alias bomb is a problem at the line of its first alias', () => {
+    const dir = writeScenario(root, 'bomb', bomb(10));
+    expect(said(dir)).toEqual([expect.stringMatching(/^scenario\.yaml:2: YAML: .*alias/i)]);
+  });
+
+  it('a directory where scenario.yaml or brief.md should be', () => {
+    const yamlDir = writeScenario(root, 'yaml-dir', VALID_YAML);
+    fs.rmSync(path.join(yamlDir, 'scenario.yaml'));
+    fs.mkdirSync(path.join(yamlDir, 'scenario.yaml'));
+    expect(said(yamlDir)).toEqual(['scenario.yaml:1: is a directory, not a file']);
+    const briefDir = writeScenario(root, 'brief-dir', VALID_YAML, { 'brief.md': null });
+    fs.mkdirSync(path.join(briefDir, 'brief.md'));
+    expect(said(briefDir)).toEqual([
+      expect.stringMatching(/^scenario\.yaml:\d+: brief: brief\.md is a directory/),
+    ]);
+  });
+
+  it('a FIFO brief is reported at once, never read', () => {
+    const dir = writeScenario(root, 'fifo', VALID_YAML, { 'brief.md': null });
+    execFileSync('mkfifo', [path.join(dir, 'brief.md')]);
+    const started = Date.now();
+    expect(said(dir)).toEqual([expect.stringMatching(/brief: brief\.md is a FIFO/)]);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('a brief linked to /dev/zero, or to a file outside the folder, is refused like ../', () => {
+    const zero = writeScenario(root, 'zero', VALID_YAML, { 'brief.md': null });
+    fs.symlinkSync('/dev/zero', path.join(zero, 'brief.md'));
+    expect(said(zero)).toEqual([expect.stringMatching(/brief: must stay inside the scenario folder/)]);
+    const secret = path.join(root, 'secret.txt');
+    fs.writeFileSync(secret, 'SECRET OUTSIDE');
+    const out = writeScenario(root, 'outside', VALID_YAML, { 'debrief.md': null });
+    fs.symlinkSync(secret, path.join(out, 'debrief.md'));
+    expect(said(out)).toEqual([expect.stringMatching(/debrief: must stay inside the scenario folder/)]);
+    // A link inside the folder is fine.
+    const inner = writeScenario(root, 'inner', VALID_YAML, { 'brief.md': null, 'docs/brief.md': '# B\n' });
+    fs.symlinkSync('docs/brief.md', path.join(inner, 'brief.md'));
+    expect(loadScenario(inner).valid).toBe(false); // docs/brief.md is a stray file…
+    expect(said(inner)).toEqual([expect.stringMatching(/^docs:1: stray file/)]); // …and nothing else
+  });
+
+  it('a scenario.yaml linked to /dev/zero is refused too', () => {
+    const dir = writeScenario(root, 'zero-yaml', VALID_YAML);
+    fs.rmSync(path.join(dir, 'scenario.yaml'));
+    fs.symlinkSync('/dev/zero', path.join(dir, 'scenario.yaml'));
+    expect(said(dir)).toEqual([
+      'scenario.yaml:1: must stay inside the scenario folder (a symlink leads out of it)',
+    ]);
+  });
+
+  it('a huge file is refused by its size, before it is read', () => {
+    const dir = writeScenario(root, 'huge', VALID_YAML);
+    fs.truncateSync(path.join(dir, 'brief.md'), 300 * 1024 * 1024);
+    const yaml = writeScenario(root, 'huge-yaml', VALID_YAML);
+    fs.truncateSync(path.join(yaml, 'selftest.yaml'), 2 * 1024 * 1024);
+    expect(said(dir)).toEqual([
+      expect.stringMatching(/brief: brief\.md is 300\.0 MB; a scenario file may be at most 1 MB/),
+    ]);
+    expect(said(yaml)).toEqual([expect.stringMatching(/^selftest\.yaml:1: is 2\.0 MB/)]);
+  });
+
+  it('every other scenario keeps loading next to them', () => {
+    writeScenario(root, 'bomb', bomb(10));
+    const fifo = writeScenario(root, 'fifo', VALID_YAML, { 'brief.md': null });
+    execFileSync('mkfifo', [path.join(fifo, 'brief.md')]);
+    writeScenario(root, 'good', VALID_YAML);
+    const entries = loadScenarios(root);
+    expect(entries.map((e) => [e.valid ? e.scenario.id : e.id, e.valid])).toEqual([
+      ['bomb', false],
+      ['fifo', false],
+      ['good', true],
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -214,5 +215,51 @@ describe('main', () => {
     const io = capture();
     await main(['check', id, '--json'], io);
     expect(JSON.parse(io.stdout())).toMatchObject({ allPass: true, saved: false, saveError: 'disk full' });
+  });
+
+  it('validate reports a bomb, a directory, a FIFO and /dev/zero as problems (exit 3); the good one still lists', async () => {
+    const dir = path.join(home, 'hostile');
+    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 10; i++)
+      levels.push(
+        `a${i}: &a${i} [${Array(9)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
+    writeScenario(dir, 'bomb', `${levels.join('\n')}\n`);
+    fs.mkdirSync(path.join(writeScenario(dir, 'dir-brief', VALID_YAML, { 'brief.md': null }), 'brief.md'));
+    execFileSync('mkfifo', [
+      path.join(writeScenario(dir, 'fifo', VALID_YAML, { 'brief.md': null }), 'brief.md'),
+    ]);
+    fs.symlinkSync(
+      '/dev/zero',
+      path.join(writeScenario(dir, 'zero', VALID_YAML, { 'brief.md': null }), 'brief.md'),
+    );
+    writeScenario(dir, 'good', VALID_YAML);
+    const io = capture();
+    expect(await main(['validate', dir], io)).toBe(3);
+    const lines = io.stderr().trim().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines.every((l) => /^\S+:\d+: /.test(l))).toBe(true);
+    expect(io.stdout()).toMatch(/5 scenario\(s\) .*4 problem/);
+    vi.stubEnv('K8S_HARDEN_LAB_SCENARIOS', dir);
+    const list = capture();
+    expect(await main(['list'], list)).toBe(0);
+    expect(list.stdout()).toMatch(/^ +good +Cluster Setup/m);
+  });
+
+  it('validate with no scenario folders says so and exits 3, never "all valid"', async () => {
+    const empty = path.join(home, 'empty');
+    fs.mkdirSync(empty);
+    const io = capture();
+    expect(await main(['validate', empty], io)).toBe(3);
+    expect(io.stdout()).not.toMatch(/all valid/);
+    expect(io.stderr()).toMatch(/^error: no scenario folders found in /);
+    const json = capture();
+    expect(await main(['validate', empty, '--json'], json)).toBe(3);
+    expect(JSON.parse(json.stdout())).toMatchObject({
+      scenarios: 0,
+      error: expect.stringMatching(/no scenario/),
+    });
   });
 });

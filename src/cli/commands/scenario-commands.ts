@@ -174,17 +174,20 @@ export async function solveCommand(services: AppServices, io: Io, id: string): P
 export function validateCommand(io: Io, dir: string, options: { json?: boolean }): number {
   const entries = loadScenarios(path.resolve(dir));
   const problems = entries.flatMap((e) => (e.valid ? [] : e.problems));
-  if (options.json) io.out(JSON.stringify({ scenarios: entries.length, problems }, null, 2));
+  // Nothing found is never "all valid": a wrong folder would otherwise pass.
+  const none = entries.length === 0 ? `no scenario folders found in ${dir}` : undefined;
+  if (options.json)
+    io.out(
+      JSON.stringify({ scenarios: entries.length, problems, ...(none ? { error: none } : {}) }, null, 2),
+    );
+  else if (none) io.err(`error: ${none}\nnext: give the folder that holds the scenario folders`);
   else {
     for (const p of problems) io.err(formatProblem(p));
     io.out(
       `${entries.length} scenario(s) in ${dir}: ${problems.length === 0 ? 'all valid' : `${problems.length} problem(s)`}`,
     );
   }
-  if (entries.length === 0) {
-    io.err(`no scenario folders found in ${dir}`);
-    return EXIT.invalid;
-  }
+  if (none) return EXIT.invalid;
   return problems.length === 0 ? EXIT.ok : EXIT.invalid;
 }
 
