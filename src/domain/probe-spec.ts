@@ -673,6 +673,56 @@ export const PROBES = {
     },
     subject: (p) => `${p.path} in pods ${p.selector}`,
   }),
+  podConnect: probe({
+    schema: z
+      .object({
+        kind: z.literal('podConnect'),
+        from: z
+          .object({ namespace: z.string().min(1), selector: z.string().min(1) })
+          .strict()
+          .describe('the source: the first running pod (by name) the selector matches'),
+        to: z
+          .union([
+            z
+              .object({ namespace: z.string().min(1), selector: z.string().min(1) })
+              .strict()
+              .describe('every running pod the selector matches, by its pod IP'),
+            z
+              .object({ host: z.string().min(1) })
+              .strict()
+              .describe('a name or an IP'),
+          ])
+          .describe('where to: `{namespace, selector}` (pods, by IP) or `{host}`'),
+        port: z.number().int().min(1).max(65535).optional().describe('the TCP port (protocol tcp)'),
+        protocol: z
+          .enum(['tcp', 'dns'])
+          .default('tcp')
+          .describe("`tcp`: a connect (`nc -z`); `dns`: a lookup of `to.host` through the pod's resolver"),
+        timeoutSeconds: z.number().positive().max(10).default(2).describe('per attempt'),
+      })
+      .strict()
+      .superRefine((p, ctx) => {
+        if (p.protocol === 'tcp' && p.port === undefined)
+          ctx.addIssue({ code: 'custom', message: 'a tcp connect needs port', path: ['port'] });
+        if (p.protocol === 'dns' && !('host' in p.to))
+          ctx.addIssue({ code: 'custom', message: 'a dns lookup needs to: {host}', path: ['to'] });
+      }),
+    needsCluster: true,
+    observes:
+      'real traffic: a TCP connect (or a DNS lookup) made from inside a running pod, to pods or a host, so a NetworkPolicy is judged by what the enforcer does. The source pod needs `nc` (the lab image has it)',
+    fields: {
+      connected: 'every target answered (a dns lookup: the name resolved)',
+      anyConnected: 'at least one target answered',
+      from: 'the source pod',
+      targets: 'how many targets were tried',
+      results: 'target (`ip:port` or the host) → answered',
+    },
+    subject: (p, field) => {
+      const to = 'host' in p.to ? p.to.host : `pods ${p.to.selector} in ${p.to.namespace}`;
+      const what = p.protocol === 'dns' ? `a DNS lookup of ${to}` : `a connect to ${to} port ${p.port}`;
+      return `${field && field !== 'connected' ? `${field} of ` : 'whether '}${what} from pods ${p.from.selector} in ${p.from.namespace}${field && field !== 'connected' ? '' : ' succeeds'}`;
+    },
+  }),
   observed: probe({
     schema: z.discriminatedUnion('fact', [
       z

@@ -3,6 +3,7 @@ import { apiProbe, nodeStateProbe, podFileProbe, podPlacementProbe } from './api
 import { componentFlagProbe, kubeletConfigProbe } from './component.js';
 import { nodeHttpProbe, nodePortProbe } from './node.js';
 import { observedProbe } from './observed.js';
+import { podConnectProbe } from './pod-connect.js';
 import { admissionProbe, apiRequestProbe } from './request.js';
 import { tokenProbe } from './token.js';
 import type { ProbeRegistry } from './types.js';
@@ -27,6 +28,7 @@ export const clusterProbes: Pick<
   | 'apiRequest'
   | 'token'
   | 'admission'
+  | 'podConnect'
 > = {
   api: apiProbe,
   access: accessProbe,
@@ -41,4 +43,5 @@ export const clusterProbes: Pick<
   apiRequest: apiRequestProbe,
   token: tokenProbe,
   admission: admissionProbe,
+  podConnect: podConnectProbe,
 };

@@ -116,6 +116,23 @@ beforeAll(async () => {
           ? send(200, { kind: 'Node', metadata: { name: 'n1' } })
           : send(403, { kind: 'Status', reason: 'Forbidden', message: `User "${user}" cannot patch` });
       if (req.url === '/version') return send(200, { gitVersion: 'v1.34.12' });
+      if (req.url?.startsWith('/api/v1/namespaces/shop/pods?labelSelector=app%3Dfrontend'))
+        return send(200, {
+          items: [
+            { metadata: { name: 'z-frontend' }, status: { phase: 'Running', podIP: '10.0.0.9' } },
+            { metadata: { name: 'a-frontend' }, status: { phase: 'Running', podIP: '10.0.0.1' } },
+            { metadata: { name: 'gone' }, status: { phase: 'Pending' } },
+          ],
+        });
+      if (req.url?.startsWith('/api/v1/namespaces/shop/pods?labelSelector=app%3Dbackend'))
+        return send(200, {
+          items: [
+            { metadata: { name: 'b1' }, status: { phase: 'Running', podIP: '10.0.0.2' } },
+            { metadata: { name: 'b2' }, status: { phase: 'Running', podIP: '10.0.0.3' } },
+          ],
+        });
+      if (req.url?.startsWith('/api/v1/namespaces/shop/pods?labelSelector=app%3Dnone'))
+        return send(200, { items: [] });
       return send(404, { kind: 'Status', reason: 'NotFound', message: 'not found' });
     });
   });
@@ -395,6 +412,73 @@ describe('http and {node}', () => {
       ),
     ]);
     expect(seen.some((s) => s.url === '/api/v1/nodes/lab-worker/proxy/pods')).toBe(true);
+  });
+});
+
+describe('podConnect', () => {
+  const calls: string[][] = [];
+  // kubectl exec, answered as the pod's shell loop would: 10.0.0.2 answers on 8080, nothing else.
+  const run: typeof testIo.run = async (_file, args) => {
+    calls.push([...args]);
+    const targets = args.slice(args.indexOf('sh', args.indexOf('-c')) + 2);
+    const stdout = targets
+      .map((t) => `${t} ${t === '10.0.0.2:8080' || t === 'dns:ok.svc' ? 'yes' : 'no'}`)
+      .join('\n');
+    return {
+      exitCode: 0,
+      stdout,
+      stderr: '',
+      notFound: false,
+      timedOut: false,
+      cancelled: false,
+      failure: '',
+    };
+  };
+  const roundWith = (checks: Check[]) =>
+    runRound(checks, {
+      io: { ...testIo, run },
+      workspace: tmp,
+      cluster: { provider: new FakeLabProvider({}), kubeconfigPath: kubeconfig },
+    });
+  const from = { namespace: 'shop', selector: 'app=frontend' };
+  it('connects from the first running source pod to every target pod, all in one exec', async () => {
+    const [all, any, dns, none] = await roundWith([
+      check(
+        { kind: 'podConnect', from, to: { namespace: 'shop', selector: 'app=backend' }, port: 8080 },
+        { op: 'eq', value: false },
+        'connected',
+      ),
+      check(
+        { kind: 'podConnect', from, to: { namespace: 'shop', selector: 'app=backend' }, port: 8080 },
+        { op: 'eq', value: true },
+        'anyConnected',
+      ),
+      check(
+        { kind: 'podConnect', from, to: { host: 'ok.svc' }, protocol: 'dns' },
+        { op: 'eq', value: true },
+        'connected',
+      ),
+      check(
+        { kind: 'podConnect', from, to: { namespace: 'shop', selector: 'app=none' }, port: 80 },
+        { op: 'eq', value: false },
+        'connected',
+      ),
+    ]);
+    expect([all?.status, any?.status, dns?.status]).toEqual(['pass', 'pass', 'pass']);
+    expect(none?.status).toBe('error');
+    expect(none?.actual).toContain('no running pod matches app=none');
+    const exec = calls.find((c) => c.includes('10.0.0.2:8080'));
+    expect(exec?.slice(exec.indexOf('exec') + 1, exec.indexOf('exec') + 2)).toEqual(['a-frontend']);
+    expect(exec?.filter((a) => a.endsWith(':8080'))).toEqual(['10.0.0.2:8080', '10.0.0.3:8080']);
+  });
+
+  it('a tcp connect needs a port, a dns lookup a host', () => {
+    expect(() =>
+      check({ kind: 'podConnect', from, to: { host: 'x' } }, { op: 'exists' }, 'connected'),
+    ).toThrow(/needs port/);
+    expect(() =>
+      check({ kind: 'podConnect', from, to: from, protocol: 'dns' }, { op: 'exists' }, 'connected'),
+    ).toThrow(/to: \{host\}/);
   });
 });
 
