@@ -88,6 +88,11 @@ function shellFor(probe: ProbeSpec, nodeExec: (ref: string) => string, kubectl: 
       return `${kubectl} create -o json -f - <<< '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":{"token":"'"$(cat ${q(probe.file)})"'"}}'`;
     case 'admission':
       return `${kubectl} get ${probe.resource} ${probe.namespace ? `-n ${probe.namespace}` : ''} -o name`;
+    case 'auditEvents':
+      return onNode(
+        probe.node,
+        `tail -n 200 ${probe.log} | grep -c ${probe.request.resource ?? probe.request.path}`,
+      );
     case 'podConnect':
       return `${kubectl} exec -n ${probe.from.namespace} $(${kubectl} get pod -n ${probe.from.namespace} -l ${probe.from.selector} -o name | head -1) -- nc -z -w 2 x ${probe.port ?? 53}`;
     case 'http':

@@ -38,6 +38,17 @@ khl_tail() {
   fi
 }
 
+# khl_grep FILE TEXT MAX  — `E <base64 of the line>` for each of the last MAX lines of FILE that
+# contain TEXT (fixed string), then `X 1` when the file exists.
+khl_grep() {
+  if [ -f "$1" ]; then
+    grep -F -- "$2" "$1" 2>/dev/null | tail -n "$3" | while IFS= read -r line; do
+      printf 'E %s\n' "$(printf '%s' "$line" | khl_b64)"
+    done
+    echo 'X 1'
+  fi
+}
+
 # khl_kubelet_config  — `K <path>` of the config file the running kubelet was started with
 # (`--config`, else kubeadm's default), then that file as khl_file prints it.
 khl_kubelet_config() {

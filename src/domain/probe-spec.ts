@@ -673,6 +673,72 @@ export const PROBES = {
     },
     subject: (p) => `${p.path} in pods ${p.selector}`,
   }),
+  auditEvents: probe({
+    schema: z
+      .object({
+        kind: z.literal('auditEvents'),
+        request: z
+          .object({
+            verb: z.enum(['create', 'get', 'list', 'patch', 'delete']),
+            apiVersion: z.string().default('v1'),
+            resource: z.string().min(1).optional().describe('the plural resource; or `path`'),
+            path: z
+              .string()
+              .regex(/^\/[^?\s]*$/, 'a path without a query: /readyz')
+              .optional()
+              .describe('instead of a resource: a GET of a non-resource URL (`/readyz`, `/version`)'),
+            namespace: z.string().optional(),
+            name: z
+              .string()
+              .optional()
+              .describe(
+                'get, patch, delete: the object (omitted: `audit-canary-<nonce>`, which need not exist)',
+              ),
+            object: z
+              .record(z.string(), z.unknown())
+              .optional()
+              .describe('create: the object; its name becomes `audit-canary-<nonce>`'),
+            patch: z.record(z.string(), z.unknown()).optional().describe('patch: a JSON merge patch'),
+          })
+          .strict()
+          .describe(
+            'the canary: one request the probe makes, marked with a fresh nonce (writes are dry runs)',
+          ),
+        as: identitySchema.optional(),
+        log: filePath.describe('the audit log on the node: `/var/log/kubernetes/audit/audit.log`'),
+        node: nodeRef.default('control-plane'),
+      })
+      .strict()
+      .superRefine((p, ctx) => {
+        if ((p.request.resource === undefined) === (p.request.path === undefined))
+          ctx.addIssue({ code: 'custom', message: 'give resource or path (one of them)', path: ['request'] });
+        if (p.request.path !== undefined && p.request.verb !== 'get')
+          ctx.addIssue({
+            code: 'custom',
+            message: 'a non-resource URL is read with get',
+            path: ['request', 'verb'],
+          });
+        if (p.request.verb === 'create' && !p.request.object)
+          ctx.addIssue({ code: 'custom', message: 'create needs object', path: ['request', 'object'] });
+        if (p.request.verb === 'patch' && (!p.request.patch || !p.request.name))
+          ctx.addIssue({ code: 'custom', message: 'patch needs name and patch', path: ['request', 'patch'] });
+      }),
+    needsCluster: true,
+    observes:
+      "the audit events of the probe's OWN request: it makes the canary request with a fresh nonce in its URL, then reads the events that carry that nonce from the log on the node (older events never count)",
+    fields: {
+      logExists: 'the log file exists on the node',
+      found: 'how many events of this request were logged (one per stage)',
+      levels: 'the levels they were logged at (a list without repeats)',
+      stages: 'the stages logged: `RequestReceived`, `ResponseComplete`, … (a list)',
+      hasRequestObject: 'some event holds the request body',
+      hasResponseObject: 'some event holds the response body',
+      user: 'the user the events name',
+      status: "the canary's HTTP status",
+    },
+    subject: (p, field) =>
+      `${field ?? 'events'} in the audit log for a ${p.request.verb} of ${p.request.path ?? p.request.resource}${p.request.namespace ? ` in ${p.request.namespace}` : ''}`,
+  }),
   podConnect: probe({
     schema: z
       .object({

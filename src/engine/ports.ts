@@ -310,6 +310,8 @@ export type NodeReads = {
   kubeletConfigFile(): Promise<{ path: string; file: FileFacts }>;
   /** The last `count` lines of the newest file matching a glob; undefined when none matches. */
   tail(glob: string, count: number): Promise<{ file: string; lines: string[] } | undefined>;
+  /** The last `max` lines of a file that contain `text` (a fixed string); undefined when no such file. */
+  grep(file: string, text: string, max: number): Promise<string[] | undefined>;
 };
 
 /** What cluster probes and the lab lifecycle touch (loaded on first use: it pulls in client-node). */

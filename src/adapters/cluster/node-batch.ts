@@ -179,4 +179,14 @@ export class NodeBatch implements NodeReads {
         .filter((l) => l !== ''),
     };
   }
+
+  /** The last `max` lines of a file that contain `text` (a fixed string); undefined when no such file. */
+  async grep(file: string, text: string, max: number): Promise<string[] | undefined> {
+    const lines = await this.request(
+      `grep:${file}:${text}:${max}`,
+      `khl_grep ${shQuote(file)} ${shQuote(text)} ${max}`,
+    );
+    if (!lines.includes('X 1')) return undefined;
+    return lines.filter((l) => l.startsWith('E ')).map((l) => b64(l.slice(2)));
+  }
 }

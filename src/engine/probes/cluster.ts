@@ -1,5 +1,6 @@
 import { accessProbe } from './access.js';
 import { apiProbe, nodeStateProbe, podFileProbe, podPlacementProbe } from './api.js';
+import { auditEventsProbe } from './audit.js';
 import { componentFlagProbe, kubeletConfigProbe } from './component.js';
 import { nodeHttpProbe, nodePortProbe } from './node.js';
 import { observedProbe } from './observed.js';
@@ -29,6 +30,7 @@ export const clusterProbes: Pick<
   | 'token'
   | 'admission'
   | 'podConnect'
+  | 'auditEvents'
 > = {
   api: apiProbe,
   access: accessProbe,
@@ -44,4 +46,5 @@ export const clusterProbes: Pick<
   token: tokenProbe,
   admission: admissionProbe,
   podConnect: podConnectProbe,
+  auditEvents: auditEventsProbe,
 };

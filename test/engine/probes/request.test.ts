@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forgetKubeConfigs } from '../../../src/adapters/cluster/kube-client.js';
 import { type Check, checkSchema } from '../../../src/domain/checks.js';
 import { probeKey, runRound } from '../../../src/engine/check-runner.js';
+import { canary } from '../../../src/engine/probes/audit.js';
 import { podMountsToken } from '../../../src/engine/probes/request.js';
 import { claimFacts, jwtClaims } from '../../../src/engine/probes/token.js';
 import { withText } from '../../../src/engine/probes/workspace.js';
@@ -61,6 +62,25 @@ beforeAll(async () => {
         res.end(typeof object === 'string' ? object : JSON.stringify(object));
       };
       const user = userOf(req);
+      // An "apiserver" that audits: every marked request leaves two events in the log.
+      const nonce = /(?:khl-audit[=-]|audit-canary-)([0-9a-f]{16})/.exec(req.url ?? '')?.[1];
+      if (nonce && !req.url?.includes('/readyz')) {
+        const secret = req.url?.includes('/secrets');
+        const event = (stage: string) =>
+          JSON.stringify({
+            level: secret ? 'Metadata' : 'RequestResponse',
+            stage,
+            requestURI: req.url,
+            user: { username: user },
+            ...(secret
+              ? {}
+              : { requestObject: {}, ...(stage === 'ResponseComplete' ? { responseObject: {} } : {}) }),
+          });
+        fs.appendFileSync(
+          path.join(tmp, 'audit.log'),
+          `${event('RequestReceived')}\n${event('ResponseComplete')}\n`,
+        );
+      }
       if (req.url === '/api/v1/namespaces/apps/serviceaccounts/reader/token')
         return send(201, { status: { token: 'minted' } });
       if (req.url === '/api/v1/namespaces/apps/serviceaccounts/ghost/token') return send(404, {});
@@ -479,6 +499,89 @@ describe('podConnect', () => {
     expect(() =>
       check({ kind: 'podConnect', from, to: from, protocol: 'dns' }, { op: 'exists' }, 'connected'),
     ).toThrow(/to: \{host\}/);
+  });
+});
+
+describe('auditEvents', () => {
+  it('finds the events of its own marked request, and nothing for an old or unmarked one', async () => {
+    fs.writeFileSync(
+      path.join(tmp, 'audit.log'),
+      `${JSON.stringify({ level: 'RequestResponse', requestURI: '/api/v1/namespaces/default/secrets' })}\n`,
+    );
+    const log = path.join(tmp, 'audit.log');
+    const secret = {
+      verb: 'create',
+      resource: 'secrets',
+      namespace: 'default',
+      object: { kind: 'Secret', stringData: { a: 'b' } },
+    };
+    const [level, body, cm, health, missing] = await round([
+      check(
+        { kind: 'auditEvents', log, node: 'control-plane', request: secret },
+        { op: 'eq', value: ['Metadata'] },
+        'levels',
+      ),
+      check(
+        { kind: 'auditEvents', log, node: 'control-plane', request: secret },
+        { op: 'eq', value: false },
+        'hasRequestObject',
+      ),
+      check(
+        {
+          kind: 'auditEvents',
+          log,
+          request: {
+            verb: 'patch',
+            resource: 'configmaps',
+            namespace: 'default',
+            name: 'x',
+            patch: { data: {} },
+          },
+        },
+        { op: 'eq', value: true },
+        'hasResponseObject',
+      ),
+      check(
+        { kind: 'auditEvents', log, request: { verb: 'get', path: '/readyz' } },
+        { op: 'eq', value: 0 },
+        'found',
+      ),
+      check(
+        { kind: 'auditEvents', log: path.join(tmp, 'no.log'), request: { verb: 'get', path: '/version' } },
+        { op: 'eq', value: false },
+        'logExists',
+      ),
+    ]);
+    expect([level, body, cm, health, missing].map((r) => `${r?.status} ${r?.actual}`)).toEqual([
+      'pass found `Metadata`',
+      'pass found `false`',
+      'pass found `true`',
+      'pass found `0`',
+      'pass found `false`',
+    ]);
+    const create = seen.find(
+      (s) => s.method === 'POST' && s.url?.includes('/secrets?dryRun=All&fieldManager=khl-audit-'),
+    );
+    expect(JSON.parse(create?.body ?? '{}').metadata.name).toMatch(/^audit-canary-[0-9a-f]{16}$/);
+  });
+
+  it('a canary marks every verb and writes only as a dry run', () => {
+    const marks = (['create', 'get', 'list', 'patch', 'delete'] as const).map((verb) =>
+      canary(
+        {
+          verb,
+          apiVersion: 'v1',
+          resource: 'configmaps',
+          namespace: 'd',
+          name: verb === 'get' ? undefined : 'x',
+          object: {},
+          patch: {},
+        },
+        'abc',
+      ),
+    );
+    for (const m of marks) expect(m.path).toContain('abc');
+    for (const m of marks.filter((x) => x.method !== 'GET')) expect(m.path).toContain('dryRun=All');
   });
 });
 
