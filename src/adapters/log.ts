@@ -9,18 +9,35 @@ import { logsDir } from './paths.js';
  */
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
-const PEM = /-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g;
+/** A PEM block, also one cut off before its END line (redacted to the end of the text). */
+const PEM = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----|$)/g;
 const JWT = /\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g;
+/** `Authorization: Basic …`, `Bearer …`, `--token=…`: the credential after the scheme. */
+const AUTH_HEADER = /(authorization"?\s*[:=]\s*"?(?:basic|bearer|digest|negotiate|token)?\s*)[^\s",}]+/gi;
+const BEARER = /(--token[= ]|--password[= ]|\b(?:bearer|basic)\s+)[^\s",}]+/gi;
+/**
+ * A secret field, `name: value` or `"name": "value"`: a quoted value is redacted whole (a password
+ * may have spaces), an unquoted one to the end of its line (or to a JSON delimiter).
+ */
 const SECRET_FIELD =
-  /("?(?:token|password|client-key-data|client-certificate-data|private[-_]?key|secret)"?\s*[:=]\s*)("?)[^\s",}]+/gi;
-const BEARER = /(--token[= ]|Bearer\s+)\S+/gi;
+  /((?:\\?")?(?:[\w-]*token|password|passwd|client-key-data|client-certificate-data|private[-_]?key|secret)(?:\\?")?\s*[:=]\s*)(?:\\"(?:[^\\]|\\(?!"))*\\"|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\n",}]+)/gi;
+/** A token in a sentence: "the token <x>", "token is <x>" (long enough to be a credential). */
+const PROSE_TOKEN = /(\b(?:token|password|secret)\s+(?:is\s+|was\s+|of\s+|=\s*)?)([A-Za-z0-9+/_.=-]{16,})/gi;
 
+/** Removes tokens, keys and passwords from a line before it is written anywhere. */
 export function redact(text: string): string {
   return text
     .replace(PEM, '[redacted PEM block]')
     .replace(JWT, '[redacted token]')
+    .replace(AUTH_HEADER, '$1[redacted]')
     .replace(BEARER, '$1[redacted]')
-    .replace(SECRET_FIELD, '$1$2[redacted]');
+    .replace(SECRET_FIELD, '$1[redacted]')
+    .replace(PROSE_TOKEN, '$1[redacted]');
+}
+
+/** `K8S_HARDEN_LAB_DEBUG`: 1 (or any other value) is on; unset, empty, 0, false, no and off are off. */
+export function debugEnabled(value: string | undefined = process.env.K8S_HARDEN_LAB_DEBUG): boolean {
+  return value !== undefined && !/^\s*(?:|0|false|no|off)\s*$/i.test(value);
 }
 
 let filePath: string | undefined;
@@ -41,7 +58,7 @@ function target(): string | undefined {
 }
 
 function write(level: Level, message: string, fields?: Record<string, unknown>): void {
-  if (level === 'debug' && !process.env.K8S_HARDEN_LAB_DEBUG) return;
+  if (level === 'debug' && !debugEnabled()) return;
   const file = target();
   if (!file) return;
   const extra = fields ? ` ${JSON.stringify(fields)}` : '';

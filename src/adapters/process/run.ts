@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { execa } from 'execa';
 import type { RunOptions as BaseRunOptions, CommandResult } from '../../engine/ports.js';
 import { log } from '../log.js';
@@ -10,6 +11,21 @@ export type RunOptions = BaseRunOptions & {
 };
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * The command in one short line, for the log and for failure messages: a script argument (more
+ * than one line, or long) is named by its first line and size, never written out whole — probe
+ * scripts are long, and their values may be secrets that redaction would only mangle.
+ */
+export function describeCommand(file: string, args: readonly string[]): string {
+  const short = (arg: string) => {
+    const lines = arg.split('\n');
+    if (lines.length === 1 && arg.length <= 80) return arg;
+    const first = (lines.find((l) => l.trim() !== '') ?? '').trim().slice(0, 40);
+    return `<script "${first}…", ${lines.length} line(s)>`;
+  };
+  return [file, ...args.map(short)].join(' ');
+}
 
 /** After SIGTERM, how long the process tree gets before SIGKILL; then how long for its pipes. */
 const KILL_GRACE_MS = 2_000;
@@ -30,7 +46,7 @@ export async function runCommand(
   options: RunOptions = {},
 ): Promise<CommandResult> {
   const started = Date.now();
-  const shown = options.secretArgs ? `${file} …` : [file, ...args].join(' ');
+  const shown = options.secretArgs ? `${file} …` : describeCommand(file, args);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const subprocess = execa(file, [...args], {
     cwd: options.cwd,
@@ -88,12 +104,16 @@ export async function runCommand(
   const r = await subprocess;
   for (const t of timers) clearTimeout(t);
   options.signal?.removeEventListener('abort', onAbort);
-  const notFound = (r as { code?: string }).code === 'ENOENT';
+  const enoent = (r as { code?: string }).code === 'ENOENT';
+  // spawn says ENOENT for a missing working folder too: that is not a missing program.
+  const noCwd = enoent && options.cwd !== undefined && !fs.existsSync(options.cwd);
+  const notFound = enoent && !noCwd;
   const cancelled = stopped === 'cancel';
   const timedOut = stopped === 'timeout';
-  const exitCode = typeof r.exitCode === 'number' && !timedOut && !cancelled ? r.exitCode : -1;
+  const exitCode = typeof r.exitCode === 'number' && !timedOut && !cancelled && !noCwd ? r.exitCode : -1;
   let failure = '';
-  if (notFound) failure = `${file}: command not found`;
+  if (noCwd) failure = `${shown}: the folder ${options.cwd} does not exist`;
+  else if (notFound) failure = `${file}: command not found`;
   else if (timedOut) failure = `${shown}: timed out after ${Math.round(timeoutMs / 1000)} s`;
   else if (cancelled) failure = `${shown}: cancelled`;
   else if (exitCode !== 0) {

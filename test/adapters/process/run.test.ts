@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '../../../src/adapters/process/run.js';
+import { describeCommand, runCommand } from '../../../src/adapters/process/run.js';
 
 /** Whether a process whose command line contains `marker` still runs. */
 function running(marker: string): boolean {
@@ -88,5 +88,21 @@ describe('runCommand', () => {
     expect(r).toMatchObject({ exitCode: 0, stdout: 'started\n' });
     expect(running(`sleep ${secs}`)).toBe(true);
     execFileSync('pkill', ['-f', `^sleep ${secs}$`]);
+  });
+});
+
+describe('runCommand: what it says (issue 13.8, D8)', () => {
+  it('names a script argument by its first line, never writing the script out', async () => {
+    const script = 'kc="$1"\ntoken=$(echo t)\necho "$token"\nexit 4';
+    const r = await runCommand('sh', ['-c', script, 'sh', 'x'], { timeoutMs: 5_000 });
+    expect(r.failure).toBe('sh -c <script "kc="$1"…", 4 line(s)> sh x: exit 4');
+    expect(describeCommand('sh', ['-c', 'x'.repeat(200)])).toMatch(/^sh -c <script "x{40}…", 1 line\(s\)>$/);
+  });
+
+  it('says a missing working folder, not "command not found"', async () => {
+    const r = await runCommand('sh', ['-c', 'true'], { cwd: '/nonexistent/khl-ws', timeoutMs: 5_000 });
+    expect(r.notFound).toBe(false);
+    expect(r.exitCode).toBe(-1);
+    expect(r.failure).toContain('the folder /nonexistent/khl-ws does not exist');
   });
 });
