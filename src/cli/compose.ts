@@ -145,7 +145,9 @@ export function clusterWatcher(
           watch: state,
           ...(state.error || !last ? {} : { outcome: { ...last, results: state.results } }),
         }),
-      ...(lab
+      // A scenario whose task is to bring the apiserver back gets no rollback offer (nor saves of
+      // its manifest): the app would otherwise solve the exercise for the learner.
+      ...(lab && scenario.apiserverHelp
         ? { saveLastGood: () => lab.saveLastGood(), restoreLastGood: (onLine) => lab.restoreLastGood(onLine) }
         : {}),
     });

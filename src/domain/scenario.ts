@@ -65,6 +65,12 @@ export const scenarioSchema = z
       .array(fileName)
       .default([])
       .describe('other files of the folder the scripts use; the folder may hold nothing else'),
+    apiserverHelp: z
+      .boolean()
+      .default(true)
+      .describe(
+        'false: the app gives no help with a broken apiserver: no offer to put back the last manifest that worked, and "waiting" messages do not quote its log (for a task that is to find out why it is down)',
+      ),
     shell: z
       .string()
       .optional()

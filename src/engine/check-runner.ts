@@ -14,6 +14,8 @@ export type RoundOptions = {
   readonly workspace: string;
   /** The scenario's own folder: probes read fixtures from it (files the learner does not write). */
   readonly scenarioDir?: string;
+  /** False: waiting messages do not quote the apiserver's log (scenario `apiserverHelp: false`). */
+  readonly apiserverLog?: boolean;
   /** What the probes may touch (from the composition root). */
   readonly io: ProbeIo;
   readonly cluster?: ClusterAccess;
@@ -72,6 +74,7 @@ export async function runRound(checks: readonly Check[], options: RoundOptions):
   const context: ProbeContext = {
     workspace: options.workspace,
     scenarioDir: options.scenarioDir,
+    apiserverLog: options.apiserverLog,
     signal: controller.signal,
     cluster: options.cluster,
     roundCache: new Map(),

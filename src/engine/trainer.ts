@@ -291,6 +291,7 @@ export class Trainer {
     const results = await runRound(scenario.checks, {
       workspace: this.workspace(scenario),
       scenarioDir: scenario.dir,
+      apiserverLog: scenario.apiserverHelp,
       io,
       cluster: access,
       signal: options.signal,

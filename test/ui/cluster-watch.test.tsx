@@ -253,6 +253,35 @@ describe('clusterWatcher (the services adapter)', () => {
     watch.stop();
   });
 
+  it('never offers the rollback for a scenario that says apiserverHelp: false', async () => {
+    const scenario = { ...trainer.get('tls-on'), apiserverHelp: false };
+    const waiting: CheckResult = {
+      checkId: 'tls-enabled',
+      title: 't',
+      status: 'waiting',
+      expected: 'e',
+      actual: APISERVER_WAIT,
+      graded: true,
+      weight: 1,
+    };
+    const saves = vi.fn(async () => true);
+    let now = 0;
+    const rounds: ClusterRound[] = [];
+    const watch = clusterWatcher(
+      { check: async () => trainer.outcome(scenario, [waiting]) },
+      { saveLastGood: saves, restoreLastGood: async () => {} },
+      { intervalMs: 1_000_000, rollbackAfterMs: 60_000, waitingLimitMs: 120_000, now: () => now },
+    )(scenario, (r) => rounds.push(r));
+    await vi.waitFor(() => expect(rounds).toHaveLength(1));
+    now = 61_000;
+    watch.checkNow();
+    await vi.waitFor(() => expect(rounds).toHaveLength(2));
+    expect(rounds[1]?.watch.waiting?.apiserver).toBe(true);
+    expect(rounds[1]?.watch.rollbackOffered).toBe(false);
+    expect(saves).not.toHaveBeenCalled();
+    watch.stop();
+  });
+
   it('is built from lab hooks only: without them cluster scenarios stay on the poll', () => {
     const hooks = { saveLastGood: async () => true, restoreLastGood: async () => {} };
     expect(uiServicesFrom(trainer, [], { clusterLab: hooks }).watchCluster).toBeTypeOf('function');

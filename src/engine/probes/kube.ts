@@ -38,14 +38,15 @@ export function apiWaiting(context: ProbeContext, r: ApiResponse): Promise<Obser
     pending = (async (): Promise<Observation> => {
       const why = r.type === 'http' ? `HTTP ${r.status}: ${r.message}` : 'message' in r ? r.message : '';
       let tail = '';
-      try {
-        const batch = await nodeBatch(context, 'control-plane');
-        const tails = await Promise.all(APISERVER_LOGS.map((glob) => batch.tail(glob, 3)));
-        const t = tails.find((x) => x && x.lines.length > 0);
-        if (t) tail = t.lines.map((l) => `  ${criLogText(l).slice(0, 200)}`).join('\n');
-      } catch {
-        // No log to show: the reason alone.
-      }
+      if (context.apiserverLog !== false)
+        try {
+          const batch = await nodeBatch(context, 'control-plane');
+          const tails = await Promise.all(APISERVER_LOGS.map((glob) => batch.tail(glob, 3)));
+          const t = tails.find((x) => x && x.lines.length > 0);
+          if (t) tail = t.lines.map((l) => `  ${criLogText(l).slice(0, 200)}`).join('\n');
+        } catch {
+          // No log to show: the reason alone.
+        }
       return {
         type: 'waiting',
         message: `apiserver restarting — waiting (${why.split('\n')[0]})${tail ? `\n  last lines of its log:\n${tail}` : ''}`,

@@ -16,6 +16,8 @@ export type ProbeContext = {
   /** The scenario's folder (fixtures named under `files:`); absent in probe unit tests that need none. */
   readonly scenarioDir?: string;
   readonly signal: AbortSignal;
+  /** False: "waiting" messages do not quote the apiserver's log (the scenario's task is to read it). */
+  readonly apiserverLog?: boolean;
   readonly cluster?: ClusterAccess;
   /** Per-round memo shared by probes (for example one node round trip serving many checks). */
   readonly roundCache: Map<string, Promise<unknown>>;

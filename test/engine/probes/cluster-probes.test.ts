@@ -305,6 +305,20 @@ describe('waiting windows', () => {
     expect(results[0]?.actual).toMatch(/^apiserver restarting — waiting \(ECONNREFUSED/);
     expect(results[0]?.actual).toContain('Error: unknown flag: --bogus');
     expect(provider.execsOn('lab-control-plane')).toBe(1);
+
+    // A scenario whose task is to read that log (apiserverHelp: false) is not told it.
+    const [quiet] = await runRound(
+      [check({ kind: 'api', resource: 'pods', namespace: 'default' }, { op: 'gte', value: 1 }, 'count')],
+      {
+        io: testIo,
+        workspace: tmp,
+        apiserverLog: false,
+        cluster: { provider: new FakeLabProvider({ answer: kubeletDown }), kubeconfigPath: kubeconfig },
+      },
+    );
+    expect(quiet?.status).toBe('waiting');
+    expect(quiet?.actual).toMatch(/^apiserver restarting — waiting \(ECONNREFUSED/);
+    expect(quiet?.actual).not.toContain('unknown flag');
   });
 });
 
