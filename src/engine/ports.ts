@@ -52,6 +52,8 @@ export type FileFacts = {
   readonly group?: string;
   readonly size?: number;
   readonly content?: string;
+  /** Why `content` is missing though the file exists: too large, not a regular file, no permission. */
+  readonly unreadable?: string;
   /** Last modification, seconds since the epoch (node files). */
   readonly mtime?: number;
 };
