@@ -195,3 +195,13 @@ lab_retry() {
     sleep 2
   done
 }
+
+# lab_token_status TOKEN_FILE API_PATH  — the HTTP status the apiserver answers to a GET of API_PATH
+# made with the bearer token in TOKEN_FILE (a local file), sent from the control-plane node as
+# `curl -H "Authorization: Bearer …"` sends it. The token travels on stdin, never on a command line.
+# shellcheck disable=SC2016 # $1 belongs to the node's shell.
+lab_token_status() {
+  local file="$1" path="$2"
+  { printf 'Authorization: Bearer '; tr -d '[:space:]' <"$file"; printf '\n'; } |
+    lab_node_exec control-plane sh -c 'curl -sk -m 10 -o /dev/null -w "%{http_code}" -H @- "https://127.0.0.1:6443$1"' sh "$path"
+}
