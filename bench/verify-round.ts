@@ -93,6 +93,11 @@ function shellFor(probe: ProbeSpec, nodeExec: (ref: string) => string, kubectl: 
         probe.node,
         `tail -n 200 ${probe.log} | grep -c ${probe.request.resource ?? probe.request.path}`,
       );
+    case 'etcdKey':
+      return onNode(
+        probe.node,
+        `etcdctl get ${probe.key ?? '/registry/secrets'} --print-value-only | head -c 32`,
+      );
     case 'podConnect':
       return `${kubectl} exec -n ${probe.from.namespace} $(${kubectl} get pod -n ${probe.from.namespace} -l ${probe.from.selector} -o name | head -1) -- nc -z -w 2 x ${probe.port ?? 53}`;
     case 'http':

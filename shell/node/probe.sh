@@ -49,6 +49,19 @@ khl_grep() {
   fi
 }
 
+# khl_etcd_prefix KEY  — `V <the first 32 bytes of the key's raw value in etcd, unprintable bytes
+# as dots>` when the key exists. Only the prefix leaves the node: it names the encryption provider
+# (`k8s:enc:aescbc:v1:key1:`) and never reaches a Secret's data.
+khl_etcd_prefix() {
+  local v
+  v=$(etcdctl --endpoints=https://127.0.0.1:2379 \
+    --cacert=/etc/kubernetes/pki/etcd/ca.crt \
+    --cert=/etc/kubernetes/pki/apiserver-etcd-client.crt \
+    --key=/etc/kubernetes/pki/apiserver-etcd-client.key \
+    --command-timeout=5s get "$1" --print-value-only 2>/dev/null | head -c 32 | tr -c '[:print:]' '.')
+  [ -z "$v" ] || printf 'V %s\n' "$v"
+}
+
 # khl_kubelet_config  — `K <path>` of the config file the running kubelet was started with
 # (`--config`, else kubeadm's default), then that file as khl_file prints it.
 khl_kubelet_config() {

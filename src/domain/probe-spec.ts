@@ -739,6 +739,41 @@ export const PROBES = {
     subject: (p, field) =>
       `${field ?? 'events'} in the audit log for a ${p.request.verb} of ${p.request.path ?? p.request.resource}${p.request.namespace ? ` in ${p.request.namespace}` : ''}`,
   }),
+  etcdKey: probe({
+    schema: z
+      .object({
+        kind: z.literal('etcdKey'),
+        key: z
+          .string()
+          .regex(/^\/registry\//, 'an etcd key of the apiserver: /registry/secrets/<namespace>/<name>')
+          .optional()
+          .describe('the key: `/registry/secrets/<namespace>/<name>`; or `canary`'),
+        canary: z
+          .object({ namespace: z.string().min(1) })
+          .strict()
+          .optional()
+          .describe(
+            'instead of a key: the probe writes a Secret of its own (`khl-canary-<nonce>`, random data) in this namespace, reads how it was stored, and deletes it: how NEW writes are stored',
+          ),
+        node: nodeRef.default('control-plane'),
+      })
+      .strict()
+      .refine((p) => (p.key === undefined) !== (p.canary === undefined), {
+        message: 'give key or canary (one of them)',
+        path: ['key'],
+      }),
+    needsCluster: true,
+    observes:
+      "how the apiserver stored an object in etcd, read raw with etcdctl on the node (only the value's first bytes leave the node: they name the encryption provider, never the data)",
+    fields: {
+      exists: 'the key is in etcd',
+      encrypted: 'the value starts with `k8s:enc:` (written through an encryption provider)',
+      provider: 'the provider that wrote it: `aescbc`, `aesgcm`, `secretbox`, `kms`, or `identity` (plain)',
+      keyName: "the provider's key name (`key1`), for an encrypted value",
+    },
+    subject: (p, field) =>
+      `${field ?? 'storage'} of ${p.key ?? `a Secret written now in ${p.canary?.namespace}`} in etcd`,
+  }),
   podConnect: probe({
     schema: z
       .object({

@@ -314,6 +314,8 @@ export type NodeReads = {
   tail(glob: string, count: number): Promise<{ file: string; lines: string[] } | undefined>;
   /** The last `max` lines of a file that contain `text` (a fixed string); undefined when no such file. */
   grep(file: string, text: string, max: number): Promise<string[] | undefined>;
+  /** The first 32 bytes of a key's raw value in etcd (unprintable bytes as dots); undefined when absent. */
+  etcdPrefix(key: string): Promise<string | undefined>;
 };
 
 /** What cluster probes and the lab lifecycle touch (loaded on first use: it pulls in client-node). */

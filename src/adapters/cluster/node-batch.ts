@@ -189,4 +189,10 @@ export class NodeBatch implements NodeReads {
     if (!lines.includes('X 1')) return undefined;
     return lines.filter((l) => l.startsWith('E ')).map((l) => b64(l.slice(2)));
   }
+
+  /** The first 32 bytes of a key's raw value in etcd (unprintable bytes as dots); undefined when absent. */
+  async etcdPrefix(key: string): Promise<string | undefined> {
+    const lines = await this.request(`etcd:${key}`, `khl_etcd_prefix ${shQuote(key)}`);
+    return lines.find((l) => l.startsWith('V '))?.slice(2);
+  }
 }

@@ -2,6 +2,7 @@ import { accessProbe } from './access.js';
 import { apiProbe, nodeStateProbe, podFileProbe, podPlacementProbe } from './api.js';
 import { auditEventsProbe } from './audit.js';
 import { componentFlagProbe, kubeletConfigProbe } from './component.js';
+import { etcdKeyProbe } from './etcd.js';
 import { nodeHttpProbe, nodePortProbe } from './node.js';
 import { observedProbe } from './observed.js';
 import { podConnectProbe } from './pod-connect.js';
@@ -31,6 +32,7 @@ export const clusterProbes: Pick<
   | 'admission'
   | 'podConnect'
   | 'auditEvents'
+  | 'etcdKey'
 > = {
   api: apiProbe,
   access: accessProbe,
@@ -47,4 +49,5 @@ export const clusterProbes: Pick<
   admission: admissionProbe,
   podConnect: podConnectProbe,
   auditEvents: auditEventsProbe,
+  etcdKey: etcdKeyProbe,
 };

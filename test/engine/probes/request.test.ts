@@ -8,6 +8,7 @@ import { forgetKubeConfigs } from '../../../src/adapters/cluster/kube-client.js'
 import { type Check, checkSchema } from '../../../src/domain/checks.js';
 import { probeKey, runRound } from '../../../src/engine/check-runner.js';
 import { canary } from '../../../src/engine/probes/audit.js';
+import { storageOf } from '../../../src/engine/probes/etcd.js';
 import { podMountsToken } from '../../../src/engine/probes/request.js';
 import { claimFacts, jwtClaims } from '../../../src/engine/probes/token.js';
 import { withText } from '../../../src/engine/probes/workspace.js';
@@ -613,6 +614,21 @@ describe('helpers', () => {
       }),
     ).toBe(false);
     expect(podMountsToken(undefined)).toBe(false);
+  });
+
+  it('storageOf reads the provider from a raw etcd value prefix, never more', () => {
+    expect(storageOf('k8s:enc:aescbc:v1:key1:.......')).toEqual({
+      exists: true,
+      encrypted: true,
+      provider: 'aescbc',
+      keyName: 'key1',
+    });
+    expect(storageOf('k8s:enc:kms:v2:vault-kms:....')).toMatchObject({
+      provider: 'kms',
+      keyName: 'vault-kms',
+    });
+    expect(storageOf('k8s...v1..Secret..')).toEqual({ exists: true, encrypted: false, provider: 'identity' });
+    expect(storageOf(undefined)).toEqual({ exists: false, encrypted: false });
   });
 
   it('file text and lines: a saved answer without the newline > adds', () => {
