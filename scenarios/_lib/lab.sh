@@ -205,3 +205,19 @@ lab_token_status() {
   { printf 'Authorization: Bearer '; tr -d '[:space:]' <"$file"; printf '\n'; } |
     lab_node_exec control-plane sh -c 'curl -sk -m 10 -o /dev/null -w "%{http_code}" -H @- "https://127.0.0.1:6443$1"' sh "$path"
 }
+
+# lab_apiserver_pid  — the newest kube-apiserver process on the control-plane node ('' when none).
+lab_apiserver_pid() { lab_node_sh control-plane 'pgrep -n -x kube-apiserver || true'; }
+
+# lab_wait_new_apiserver OLD_PID [SECONDS]  — wait until a kube-apiserver other than OLD_PID runs
+# and serves /readyz: after a manifest change the old process can still answer for a few seconds.
+lab_wait_new_apiserver() {
+  local old="$1" timeout="${2:-240}" start=$SECONDS
+  until [ "$(lab_apiserver_pid 2>/dev/null)" != "$old" ]; do
+    if ((SECONDS - start > timeout)); then
+      lab_die "the apiserver did not restart within ${timeout}s"
+    fi
+    sleep 2
+  done
+  lab_wait_apiserver "$timeout"
+}

@@ -8,8 +8,11 @@ source "$SCENARIO_DIR/../_lib/lab.sh"
 manifest=/etc/kubernetes/manifests/kube-apiserver.yaml
 lab_wait_apiserver 180
 lab_log "breaking the apiserver (a flag of its manifest)"
+# shellcheck disable=SC2016 # $1 and $KHL_* are expanded by the inner shells.
 lab_node_sh control-plane 'sed -i "s/--authorization-mode=/--authorization-modus=/" "$1" && grep -q -- --authorization-modus= "$1"' "$manifest"
 lab_log "waiting for the apiserver to go down"
+# shellcheck disable=SC2016
 lab_retry 180 sh -c '! "$KHL_NODE" "$KHL_BIN" node exec control-plane -- curl -sk -m 3 -o /dev/null -f https://127.0.0.1:6443/readyz'
+# shellcheck disable=SC2016
 lab_retry 120 sh -c '"$KHL_NODE" "$KHL_BIN" node exec control-plane -- sh -c "crictl ps -a --name kube-apiserver --state exited -q | grep -q ."'
 lab_log "the apiserver is down: over to you on the control-plane node"
