@@ -56,12 +56,30 @@ khl_restore() {
   done
 }
 
+# khl_watched SPEC...  — the node files a learner may reasonably touch, one path a line, sorted:
+# each SPEC is `tree|DIR` (every regular file below DIR), `top|DIR|GLOB` (regular files directly
+# in DIR whose name matches GLOB) or `file|PATH` (PATH when it is a regular file). The restore's
+# own dot-files are left out.
+khl_watched() {
+  local spec kind p glob
+  for spec in "$@"; do
+    IFS='|' read -r kind p glob <<<"$spec"
+    case "$kind" in
+      tree) [ -d "$p" ] && find "$p" -xdev -type f ;;
+      top) [ -d "$p" ] && find "$p" -mindepth 1 -maxdepth 1 -type f -name "${glob:-*}" ;;
+      file) [ -f "$p" ] && printf '%s\n' "$p" ;;
+    esac
+  done | grep -v '/\.khl-restore\.' | LC_ALL=C sort -u || true
+}
+
 # khl_drop DIR  — removes a node-side backup.
 khl_drop() { rm -rf -- "$1"; }
 
 # khl_restart_kubelet  — applies changed kubelet files.
 khl_restart_kubelet() {
   systemctl daemon-reload
+  # A kubelet that crash-looped may have hit systemd's start limit: clear it first.
+  systemctl reset-failed kubelet 2>/dev/null || true
   systemctl restart kubelet
 }
 
@@ -143,7 +161,7 @@ khl_recorder_remove() {
 cmd=${1:?a lifecycle command}
 shift
 case "$cmd" in
-  backup | hashes | restore | drop | restart_kubelet | save_last_good | restore_last_good | recorder_install | recorder_remove)
+  backup | hashes | watched | restore | drop | restart_kubelet | save_last_good | restore_last_good | recorder_install | recorder_remove)
     "khl_$cmd" "$@"
     ;;
   *)

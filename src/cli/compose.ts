@@ -110,6 +110,7 @@ function lazyClusterHooks(): ClusterHooks {
   return {
     beforeSetup: async (scenario, access, onLine) => (await hooks()).beforeSetup(scenario, access, onLine),
     afterReset: async (scenario, access, onLine) => (await hooks()).afterReset(scenario, access, onLine),
+    assertRunning: async (access) => (await hooks()).assertRunning(access),
   };
 }
 

@@ -6,6 +6,7 @@ import {
   nodeCopyCommand,
   nodeExecCommand,
   nodeShellCommand,
+  repairCommand,
   statusCommand,
   upCommand,
 } from './commands/lab-commands.js';
@@ -19,8 +20,9 @@ import {
   startCommand,
   validateCommand,
 } from './commands/scenario-commands.js';
-import { type AppServices, createServices, openTui } from './compose.js';
+import { type AppServices, createServices, lazyLifecycle, openTui } from './compose.js';
 import { type Io, processIo, reportError } from './io.js';
+import { resolveLab } from './lab-access.js';
 import { kubeconfigFor, providerForCommand } from './lab-wiring.js';
 
 const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -149,6 +151,23 @@ export function buildProgram(
     .addOption(provider)
     .action((opts: { provider?: string }) =>
       run(async () => downCommand(await providerForCommand(opts, io.env), io))(),
+    );
+
+  program
+    .command('repair')
+    .description(
+      'bring a broken lab back: its node files as they were, kubelets restarted, nodes uncordoned, stuck pods cleared (--recreate: a fresh lab)',
+    )
+    .option('--recreate', 'delete the lab and make a fresh one (progress is kept)')
+    .action((opts: { recreate?: boolean }) =>
+      run(async () => {
+        const lifecycle = lazyLifecycle(io.env);
+        return repairCommand(io, opts, {
+          provider: () => providerForCommand({}, io.env),
+          access: () => resolveLab({ env: io.env }),
+          repair: async (access, onLine) => (await lifecycle()).repair(access, onLine),
+        });
+      })(),
     );
 
   program

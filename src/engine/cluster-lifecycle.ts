@@ -1,10 +1,13 @@
 import type { Scenario } from '../domain/scenario.js';
+import { EXIT, UserError } from './errors.js';
 import { restoreLastGoodManifest, saveLastGoodManifest } from './lab/apiserver-rollback.js';
 import { backUp, isKubeletFile, restoreBackups } from './lab/backups.js';
-import { waitHealthy } from './lab/health.js';
+import { readBaseline, restoreBaseline, takeBaseline } from './lab/baseline.js';
+import { ensureHealthy, labRunning, waitHealthy } from './lab/health.js';
 import { lifecycleOnNode } from './lab/node-exec.js';
-import { APISERVER_MANIFEST, NODE_BACKUP_ROOT } from './lab/node-paths.js';
+import { APISERVER_MANIFEST, BASELINE_KEY, LAB_NODE_FILES, NODE_BACKUP_ROOT } from './lab/node-paths.js';
 import { installRecorder, removeRecorder } from './lab/recorder.js';
+import { repairLab } from './lab/repair.js';
 import type { BackupRecord, LifecycleIo } from './ports.js';
 import { pickNode } from './probes/nodes.js';
 import type { ClusterAccess } from './probes/types.js';
@@ -17,11 +20,15 @@ export { isKubeletFile };
 /**
  * The lab lifecycle around a cluster scenario's scripts, composed of engine/lab/:
  *
- * - beforeSetup: backs up the scenario's node files (lab/backups.ts), keeps the apiserver
- *   manifest as the last one that worked (lab/apiserver-rollback.ts) and, for scenarios with an
- *   `observed` check, starts the recorder on the control-plane node.
- * - afterReset: restores the backups byte for byte, restarts the kubelet where kubelet files
- *   changed, removes the recorder, waits for apiserver /readyz and every node Ready (lab/health.ts).
+ * - beforeSetup: checks the lab's health (lab/health.ts: nodes Ready and schedulable, nothing
+ *   stuck terminating, control plane settled) and refuses with what is wrong and the repair; keeps
+ *   the lab's baseline of node files the first time (lab/baseline.ts); backs up the scenario's node
+ *   files (lab/backups.ts), keeps the apiserver manifest as the last one that worked
+ *   (lab/apiserver-rollback.ts) and, for scenarios with an `observed` check, starts the recorder.
+ * - afterReset: restores the backups byte for byte, then every baseline node file that still
+ *   differs (a learner's edit outside `backup:`), restarts the kubelet where kubelet files
+ *   changed, removes the recorder and checks the lab's health, naming the repair when it fails.
+ * - repair (`k8s-harden-lab repair`, lab/repair.ts): the one command that brings a broken lab back.
  * - the last working kube-apiserver manifest can be put back on request (the watch loop offers it
  *   when the apiserver stays down).
  *
@@ -34,6 +41,8 @@ export type LifecycleOptions = {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Where node-side backups go (tests point it at a temporary folder). Default NODE_BACKUP_ROOT. */
   readonly nodeBackupRoot?: string;
+  /** The node files of the lab's baseline (khl_watched specs). Default LAB_NODE_FILES. */
+  readonly nodeFiles?: readonly string[];
 };
 
 const hasObserved = (scenario: Scenario) => scenario.checks.some((c) => c.probe.kind === 'observed');
@@ -42,6 +51,7 @@ export class ClusterLifecycle implements ClusterHooks {
   private readonly io: LifecycleIo;
   private readonly health: { timeoutMs: number; pollMs: number; sleep: (ms: number) => Promise<void> };
   private readonly nodeRoot: string;
+  private readonly nodeFiles: readonly string[];
 
   constructor(options: LifecycleOptions) {
     this.io = options.io;
@@ -51,6 +61,16 @@ export class ClusterLifecycle implements ClusterHooks {
       sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     };
     this.nodeRoot = options.nodeBackupRoot ?? NODE_BACKUP_ROOT;
+    this.nodeFiles = options.nodeFiles ?? LAB_NODE_FILES;
+  }
+
+  private get baselineOptions() {
+    return { nodeRoot: this.nodeRoot, files: this.nodeFiles };
+  }
+
+  /** Scenarios with a backup on this lab (set up, not reset), but `except`. */
+  private setUpScenarios(access: ClusterAccess, except?: string): string[] {
+    return this.io.backups.list(access.provider.cluster).filter((id) => id !== BASELINE_KEY && id !== except);
   }
 
   readBackup(access: ClusterAccess, scenario: string): BackupRecord | undefined {
@@ -62,7 +82,16 @@ export class ClusterLifecycle implements ClusterHooks {
     access: ClusterAccess,
     onLine: (line: string) => void,
   ): Promise<void> {
+    await ensureHealthy(access, this.io.kube, { ...this.health, when: 'before the setup' }, onLine);
     const nodes = await access.provider.nodes();
+    if (!readBaseline(access, this.io, nodes)) {
+      // Taken only while nothing is set up: a scenario's setup has changed the lab on purpose.
+      if (
+        this.setUpScenarios(access, scenario.id).length === 0 &&
+        !this.io.backups.read(access.provider.cluster, scenario.id)
+      )
+        await takeBaseline(access, this.io, nodes, this.baselineOptions, onLine);
+    }
     await backUp(scenario, access, this.io, nodes, this.nodeRoot, onLine);
     const controlPlane = pickNode(nodes, 'control-plane');
     if (!controlPlane) return;
@@ -76,6 +105,16 @@ export class ClusterLifecycle implements ClusterHooks {
   async afterReset(scenario: Scenario, access: ClusterAccess, onLine: (line: string) => void): Promise<void> {
     const nodes = await access.provider.nodes();
     const restartKubelet = await restoreBackups(scenario, access, this.io, this.nodeRoot, onLine);
+    const baseline = readBaseline(access, this.io, nodes);
+    if (baseline) {
+      // What another scenario still set up owns stays as its setup left it.
+      const keep = new Set<string>();
+      for (const id of this.setUpScenarios(access, scenario.id))
+        for (const e of this.io.backups.read(access.provider.cluster, id)?.entries ?? [])
+          keep.add(`${e.node}:${e.path}`);
+      for (const node of await restoreBaseline(access, this.io, baseline, this.baselineOptions, onLine, keep))
+        restartKubelet.add(node);
+    }
     for (const node of restartKubelet) {
       onLine(`restarting the kubelet on ${node}`);
       await lifecycleOnNode(access.provider, this.io, node, 'restart_kubelet', [], 'restarting the kubelet');
@@ -85,8 +124,30 @@ export class ClusterLifecycle implements ClusterHooks {
       onLine('removing the recorder');
       await removeRecorder(access.provider, this.io, controlPlane.name);
     }
-    await this.waitHealthy(access, onLine);
     this.io.backups.remove(access.provider.cluster, scenario.id);
+    await this.waitHealthy(access, onLine);
+    await ensureHealthy(access, this.io.kube, { ...this.health, when: 'after the reset' }, onLine);
+  }
+
+  /** The recorded lab is not running (its nodes or its engine are gone): a UserError that says so. */
+  async assertRunning(access: ClusterAccess): Promise<void> {
+    const why = await labRunning(access);
+    if (why)
+      throw new UserError(
+        why,
+        'run `k8s-harden-lab status` to see what is wrong; `k8s-harden-lab up` starts it again',
+        EXIT.lab,
+      );
+  }
+
+  /** `k8s-harden-lab repair`: node files back to the baseline, kubelets restarted, cordons and stuck pods cleared. */
+  repair(access: ClusterAccess, onLine: (line: string) => void): Promise<void> {
+    return repairLab(access, this.io, { ...this.baselineOptions, health: this.health }, onLine);
+  }
+
+  /** Forgets the lab's baseline (the lab is deleted; a new one takes its own). */
+  forgetBaseline(cluster: string): void {
+    this.io.backups.remove(cluster, BASELINE_KEY);
   }
 
   /** Waits for apiserver /readyz, then every node Ready; progress lines while waiting. */

@@ -351,6 +351,8 @@ export type BackupStore = {
   loadFile(cluster: string, scenario: string, sha256: string): Buffer;
   write(cluster: string, scenario: string, record: BackupRecord): void;
   remove(cluster: string, scenario: string): void;
+  /** The keys (scenario ids, the lab baseline) that have a backup on this lab. */
+  list(cluster: string): string[];
 };
 
 /** What the lab lifecycle (engine/lab/*) touches. */

@@ -31,6 +31,8 @@ export interface ClusterHooks {
   beforeSetup(scenario: Scenario, access: ClusterAccess, onLine: (line: string) => void): Promise<void>;
   /** After the reset script: restore backups byte for byte, restart what must restart, wait for health. */
   afterReset(scenario: Scenario, access: ClusterAccess, onLine: (line: string) => void): Promise<void>;
+  /** Throws a UserError when the recorded lab is not running (asked when a round cannot see it). */
+  assertRunning?(access: ClusterAccess): Promise<void>;
 }
 
 /** What the Trainer touches, all handed in by the composition root (src/cli/compose.ts). */
@@ -262,8 +264,9 @@ export class Trainer {
     const onLine = options.onLine ?? (() => {});
     const access = await this.lab(scenario);
     const carried = carriedFrom(this.deps.attempts.get(scenario.id));
-    this.deps.workspaces.fresh(scenario.id);
+    // The lab's health and backups first: a lab that refuses leaves no half-made workspace.
     if (access && this.deps.clusterHooks) await this.deps.clusterHooks.beforeSetup(scenario, access, onLine);
+    this.deps.workspaces.fresh(scenario.id);
     const r = await this.runScript(scenario, 'setup', access, options);
     if (r.exitCode !== 0)
       throw new ExternalError(
@@ -296,6 +299,9 @@ export class Trainer {
       cluster: access,
       signal: options.signal,
     });
+    // A round that cannot see the lab: say the lab is not running rather than "restarting".
+    if (access && results.some((r) => r.status === 'waiting' || r.status === 'error'))
+      await this.deps.clusterHooks?.assertRunning?.(access);
     return this.outcome(scenario, results);
   }
 
@@ -385,12 +391,18 @@ export class Trainer {
   /** Puts everything back as before setup: lab files restored, API objects removed, workspace gone. */
   async reset(scenario: Scenario, options: OperationOptions = {}): Promise<void> {
     const onLine = options.onLine ?? (() => {});
+    let labProblem: unknown;
     const access = await this.lab(scenario);
     if (access) {
       this.deps.workspaces.ensure(scenario.id);
       const r = await this.runScript(scenario, 'reset', access, options);
       if (r.exitCode !== 0) onLine(`reset script: ${r.failure} (continuing with the restore)`);
-      if (this.deps.clusterHooks) await this.deps.clusterHooks.afterReset(scenario, access, onLine);
+      // The reset finishes its own part even when the lab is unhealthy after it; then it says so.
+      if (this.deps.clusterHooks)
+        labProblem = await this.deps.clusterHooks.afterReset(scenario, access, onLine).then(
+          () => undefined,
+          (error: unknown) => error ?? new Error('the lab reset failed'),
+        );
     }
     this.deps.workspaces.remove(scenario.id);
     // The attempt stops; its hints and forfeit wait for the next setup (carriedFrom).
@@ -401,5 +413,6 @@ export class Trainer {
         stoppedAt: attempt.stoppedAt ?? this.now().toISOString(),
       });
     else this.deps.attempts.clear(scenario.id);
+    if (labProblem) throw labProblem;
   }
 }

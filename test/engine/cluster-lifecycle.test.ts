@@ -64,12 +64,23 @@ describe('backup and restore', () => {
     const created = path.join(etc, 'new.json');
     fs.writeFileSync(kept, original);
     fs.chmodSync(kept, 0o600);
-    const provider = new FakeLabProvider();
+    // A kubelet restart goes to a fake systemctl, never this machine's.
+    const stub = path.join(tmp, 'stubbin');
+    fs.mkdirSync(stub);
+    fs.writeFileSync(path.join(stub, 'systemctl'), '#!/bin/sh\necho "$@" >> "$(dirname "$0")/calls"\n', {
+      mode: 0o755,
+    });
+    const provider = new FakeLabProvider({ env: { PATH: `${stub}:${process.env.PATH}` } });
     const access = { provider, kubeconfigPath: kubeconfig };
     const lines: string[] = [];
+    const watched = path.join(tmp, 'lab-files');
+    fs.mkdirSync(path.join(watched, 'default'), { recursive: true });
+    const flags = path.join(watched, 'default', 'kubelet');
+    fs.writeFileSync(flags, 'KUBELET_EXTRA_ARGS=\n');
     const life = new ClusterLifecycle({
       io: testLifecycleIo(),
       nodeBackupRoot: nodeRoot,
+      nodeFiles: [`tree|${path.join(watched, 'default')}`],
       pollMs: 10,
       sleep: async () => {},
     });
@@ -83,7 +94,9 @@ describe('backup and restore', () => {
       [created, false, undefined],
     ]);
 
-    // What setup (and the learner) did.
+    // What setup (and the learner) did, also outside the scenario's backup: list.
+    fs.writeFileSync(flags, 'KUBELET_EXTRA_ARGS=--no-such-flag\n');
+    fs.writeFileSync(path.join(watched, 'default', 'extra'), 'new');
     fs.writeFileSync(kept, 'broken');
     fs.chmodSync(kept, 0o644);
     fs.writeFileSync(created, '{}');
@@ -97,6 +110,11 @@ describe('backup and restore', () => {
     expect((fs.statSync(kept).mode & 0o777).toString(8)).toBe('600');
     expect(fs.existsSync(created)).toBe(false);
     expect(fs.readdirSync(etc)).toEqual(['config.yaml']);
+    // The lab's baseline put back the file outside backup: and removed the new one (issue 13.5).
+    expect(fs.readFileSync(flags, 'utf8')).toBe('KUBELET_EXTRA_ARGS=\n');
+    expect(fs.readdirSync(path.join(watched, 'default'))).toEqual(['kubelet']);
+    expect(lines.join('\n')).toContain("putting back the lab's node files");
+    expect(fs.readFileSync(path.join(stub, 'calls'), 'utf8')).toContain('restart kubelet');
     expect(fs.existsSync(path.join(nodeRoot, 'demo'))).toBe(false);
     expect(life.readBackup(access, 'demo')).toBeUndefined();
     expect(lines.join('\n')).toMatch(/waiting for the apiserver[\s\S]*cluster healthy/);

@@ -34,5 +34,13 @@ export function backupStore(env: NodeJS.ProcessEnv = process.env): BackupStore {
       );
     },
     remove: (cluster, scenario) => fs.rmSync(dir(cluster, scenario), { recursive: true, force: true }),
+    list: (cluster) => {
+      try {
+        const root = path.join(labDir(cluster, env), 'backups');
+        return fs.readdirSync(root).filter((id) => fs.existsSync(path.join(root, id, 'backup.json')));
+      } catch {
+        return [];
+      }
+    },
   };
 }

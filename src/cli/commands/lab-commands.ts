@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { backupStore } from '../../adapters/cluster/backup-store.js';
 import type { LabProvider, StepEvent } from '../../adapters/lab/provider.js';
 import { EXIT, UserError } from '../../engine/errors.js';
+import { BASELINE_KEY } from '../../engine/lab/node-paths.js';
+import type { ClusterAccess } from '../../engine/probes/types.js';
 import { formatDuration, type Io } from '../io.js';
 
 /** Prints long-running steps as plain lines with elapsed time (the TUI draws the same events). */
@@ -53,6 +56,8 @@ export async function upCommand(
         `read ${result.logFile ?? 'the debug log'}, then run \`k8s-harden-lab down\` to clean up and \`k8s-harden-lab up\` again`,
         EXIT.lab,
       );
+    // A new lab takes its own baseline of node files at its first setup.
+    if (result.changed) backupStore(io.env).remove(provider.cluster, BASELINE_KEY);
     io.out(result.message);
     io.out(
       `Kubeconfig: ${provider.kubeconfigPath()}\nUse it with: export KUBECONFIG=$(k8s-harden-lab kubeconfig)`,
@@ -71,7 +76,34 @@ export async function downCommand(provider: LabProvider, io: Io): Promise<number
       `read ${result.logFile ?? 'the debug log'}; \`down\` can be run again`,
       EXIT.lab,
     );
+  backupStore(io.env).remove(provider.cluster, BASELINE_KEY);
   io.out(result.message);
+  return EXIT.ok;
+}
+
+/**
+ * `repair`: brings a lab the learner broke back (engine/lab/repair.ts) and says what it did;
+ * `--recreate` deletes the lab and makes a fresh one, the last resort it offers.
+ */
+export async function repairCommand(
+  io: Io,
+  options: { readonly recreate?: boolean },
+  deps: {
+    readonly provider: () => Promise<LabProvider>;
+    readonly access: () => Promise<ClusterAccess>;
+    readonly repair: (access: ClusterAccess, onLine: (line: string) => void) => Promise<void>;
+  },
+): Promise<number> {
+  if (options.recreate) {
+    const provider = await deps.provider();
+    io.out(`Recreating the lab ${provider.cluster}: down, then up`);
+    await downCommand(provider, io);
+    return upCommand(provider, io, {});
+  }
+  const access = await deps.access();
+  io.out(`Repairing the lab ${access.provider.cluster}`);
+  await deps.repair(access, (line) => io.out(`  ${line}`));
+  io.out('The lab is healthy.');
   return EXIT.ok;
 }
 

@@ -49,41 +49,7 @@ export async function backUp(
   const entries: BackupEntry[] = [];
   for (const [node, files] of byNode) {
     onLine(`backing up ${files.length} file(s) on ${node}`);
-    const out = await lifecycleOnNode(
-      access.provider,
-      io,
-      node,
-      'backup',
-      [`${nodeRoot}/${scenario.id}`, ...files.map((f) => f.path)],
-      'backup',
-    );
-    for (const line of out.split('\n')) {
-      const [tag, index, meta, sum, data] = line.split(' ');
-      const file = files[Number(index)];
-      if (!file) continue;
-      if (tag === 'M') entries.push({ node, nodeRef: file.ref, path: file.path, existed: false });
-      if (tag === 'E' && meta && sum) {
-        const bytes = Buffer.from(data ?? '', 'base64');
-        if (sha256(bytes) !== sum)
-          throw new UserError(
-            `backup of ${file.path} on ${node} was corrupted in transit`,
-            'run setup again',
-            EXIT.lab,
-          );
-        io.backups.saveFile(cluster, scenario.id, sum, bytes);
-        const [mode, uid, gid] = meta.split(',');
-        entries.push({
-          node,
-          nodeRef: file.ref,
-          path: file.path,
-          existed: true,
-          sha256: sum,
-          mode,
-          uid: Number(uid),
-          gid: Number(gid),
-        });
-      }
-    }
+    entries.push(...(await backUpFiles(access, io, node, scenario.id, files, `${nodeRoot}/${scenario.id}`)));
   }
   const missing = scenario.backup.filter(
     (b) => !entries.some((e) => e.path === b.path && e.nodeRef === b.node),
@@ -97,6 +63,79 @@ export async function backUp(
   const record: BackupRecord = { scenario: scenario.id, createdAt: new Date().toISOString(), entries };
   io.backups.write(cluster, scenario.id, record);
   log.info('backup', { scenario: scenario.id, files: entries.length });
+}
+
+/**
+ * Copies files on one node (to `nodeDir`) and keeps their bytes locally under `key`: an entry per
+ * file, `existed: false` for one that is not there (a restore deletes it).
+ */
+export async function backUpFiles(
+  access: ClusterAccess,
+  io: LifecycleIo,
+  node: string,
+  key: string,
+  files: ReadonlyArray<{ readonly ref: string; readonly path: string }>,
+  nodeDir: string,
+): Promise<BackupEntry[]> {
+  if (files.length === 0) return [];
+  const cluster = access.provider.cluster;
+  const entries: BackupEntry[] = [];
+  const out = await lifecycleOnNode(
+    access.provider,
+    io,
+    node,
+    'backup',
+    [nodeDir, ...files.map((f) => f.path)],
+    'backup',
+  );
+  for (const line of out.split('\n')) {
+    const [tag, index, meta, sum, data] = line.split(' ');
+    const file = files[Number(index)];
+    if (!file) continue;
+    if (tag === 'M') entries.push({ node, nodeRef: file.ref, path: file.path, existed: false });
+    if (tag === 'E' && meta && sum) {
+      const bytes = Buffer.from(data ?? '', 'base64');
+      if (sha256(bytes) !== sum)
+        throw new UserError(
+          `backup of ${file.path} on ${node} was corrupted in transit`,
+          'run setup again',
+          EXIT.lab,
+        );
+      io.backups.saveFile(cluster, key, sum, bytes);
+      const [mode, uid, gid] = meta.split(',');
+      entries.push({
+        node,
+        nodeRef: file.ref,
+        path: file.path,
+        existed: true,
+        sha256: sum,
+        mode,
+        uid: Number(uid),
+        gid: Number(gid),
+      });
+    }
+  }
+  return entries;
+}
+
+/** Writes entries back on one node byte for byte (or deletes them) and verifies each sha256. */
+export async function restoreEntries(
+  access: ClusterAccess,
+  io: LifecycleIo,
+  node: string,
+  key: string,
+  entries: readonly BackupEntry[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const out = await lifecycleOnNode(access.provider, io, node, 'restore', [], 'restore', {
+    stdin: restoreInput(io, access.provider.cluster, key, entries),
+  });
+  for (const e of entries) {
+    const line = out.split('\n').find((l) => l.startsWith(`R ${e.path} `));
+    const sum = line?.slice(line.lastIndexOf(' ') + 1);
+    if (sum !== (e.existed ? e.sha256 : '-'))
+      throw new UserError(`${e.path} on ${node} was not restored exactly`, 'run reset again', EXIT.lab);
+  }
 }
 
 /** The restore's input for one node: a line per file (see khl_restore in shell/node/lifecycle.sh). */
@@ -155,15 +194,7 @@ export async function restoreBackups(
     onLine(
       `restoring ${entries.length} file(s) on ${node}${changed.length ? ` (${changed.length} changed)` : ''}`,
     );
-    const out = await lifecycleOnNode(access.provider, io, node, 'restore', [], 'restore', {
-      stdin: restoreInput(io, cluster, scenario.id, entries),
-    });
-    for (const e of entries) {
-      const line = out.split('\n').find((l) => l.startsWith(`R ${e.path} `));
-      const sum = line?.slice(line.lastIndexOf(' ') + 1);
-      if (sum !== (e.existed ? e.sha256 : '-'))
-        throw new UserError(`${e.path} on ${node} was not restored exactly`, 'run reset again', EXIT.lab);
-    }
+    await restoreEntries(access, io, node, scenario.id, entries);
     if (changed.some((e) => isKubeletFile(e.path))) restartKubelet.add(node);
     await lifecycleOnNode(
       access.provider,

@@ -10,6 +10,25 @@ export const LAST_GOOD_DIR = `${ROOT}/last-good`;
 export const APISERVER_MANIFEST = '/etc/kubernetes/manifests/kube-apiserver.yaml';
 export const LAST_GOOD_MANIFEST = `${LAST_GOOD_DIR}/kube-apiserver.yaml`;
 
+/**
+ * The node files a learner of any scenario may reasonably touch, kept as the lab's baseline and
+ * put back by every reset (engine/lab/baseline.ts): all of /etc/kubernetes, the kubelet's config
+ * and flags, its unit and drop-ins, /etc/default/kubelet. Specs for khl_watched in lifecycle.sh.
+ * Not the kubelet's own state (/var/lib/kubelet/pki rotates, *_manager_state is rewritten).
+ */
+export const LAB_NODE_FILES: readonly string[] = [
+  'tree|/etc/kubernetes',
+  'top|/var/lib/kubelet|*.yaml',
+  'top|/var/lib/kubelet|*.env',
+  'file|/etc/default/kubelet',
+  'file|/etc/systemd/system/kubelet.service',
+  'top|/etc/systemd/system/kubelet.service.d|*',
+  'file|/usr/lib/systemd/system/kubelet.service',
+  'top|/usr/lib/systemd/system/kubelet.service.d|*',
+];
+/** The backup-store key of the lab's baseline (scenario ids never start with `_`). */
+export const BASELINE_KEY = '_lab-baseline';
+
 export const RECORDER_DIR = `${ROOT}/recorder`;
 export const RECORDER_SCRIPT = `${RECORDER_DIR}/recorder.sh`;
 export const RECORDER_LOG_DIR = '/var/log/k8s-harden-lab';
