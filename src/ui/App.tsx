@@ -1,5 +1,5 @@
 import { Box, Text, useApp } from 'ink';
-import { useEffect, useMemo, useReducer } from 'react';
+import { useEffect, useMemo, useReducer, useRef } from 'react';
 import { HelpOverlay, helpBodyHeight, helpLines } from './components/HelpOverlay.js';
 import { HomeScreen } from './components/HomeScreen.js';
 import { LabScreen } from './components/LabScreen.js';
@@ -77,15 +77,28 @@ function Root(props: {
   const done = entries.filter((e) => e.valid && known.progress[e.scenario.id]?.completed).length;
   const lab = useLabRun(dispatch);
 
-  /** `L` on the list: say which lab is in use and how it is, or create one when there is none. */
-  const labKey = () => {
-    const labStatus = services.labStatus?.bind(services);
-    const createOrSay = () => {
+  const labAsked = useRef(false);
+  /** The answer to "Create one now?": `y` creates the lab, any other key leaves it. */
+  const answerLabAsk = (input: string) => {
+    labAsked.current = false;
+    if (input === 'y') {
       if (!lab.start())
         dispatch({
           type: 'home/message',
-          text: 'There is no lab, and this app cannot create one here: run `k8s-harden-lab up`.',
+          text: 'This app cannot create a lab here: run `k8s-harden-lab up` (or `k8s-harden-lab doctor`).',
         });
+    } else dispatch({ type: 'home/message', text: 'No lab created.' });
+  };
+  /** `L` on the list: say which lab is in use and how it is, or offer to create one when there is none. */
+  const labKey = () => {
+    const labStatus = services.labStatus?.bind(services);
+    // Creating a lab installs and starts things: ask first, `y` (the next key) creates it.
+    const createOrSay = () => {
+      labAsked.current = true;
+      dispatch({
+        type: 'home/message',
+        text: 'No lab yet. Create one now? (kind nodes; as root without Docker: packages, a build, an engine) y/n',
+      });
     };
     if (!labStatus) {
       createOrSay();
@@ -139,6 +152,10 @@ function Root(props: {
       return;
     }
     if (mode !== 'home' && mode !== 'filter') return;
+    if (labAsked.current) {
+      answerLabAsk(input);
+      return;
+    }
     switch (command) {
       case 'lab':
         labKey();

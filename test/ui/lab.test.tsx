@@ -68,7 +68,8 @@ async function creatingLabFromHome() {
   const lab = fakeLab();
   const app = renderApp(services({ labStatus: async () => undefined, createLab: lab.createLab }));
   await waitFor(app.lastFrame, (f) => f.includes('Turn TLS on'));
-  await press(app, 'L', 'Creating the lab cluster');
+  await press(app, 'L', 'Create one now?');
+  await press(app, 'y', 'Creating the lab cluster');
   return { lab, app };
 }
 
@@ -231,8 +232,23 @@ describe('lab offer and lab screen', () => {
       }),
     );
     await waitFor(app.lastFrame, (f) => f.includes('Turn TLS on'));
-    const failed = await press(app, 'L', 'Creating the lab cluster failed');
+    await press(app, 'L', 'Create one now?');
+    const failed = await press(app, 'y', 'Creating the lab cluster failed');
     expect(failed).toContain('Failed at "create the lab": boom');
+  });
+
+  it('`L` on the home screen asks before creating a lab; any key but y leaves it (issue 13.7)', async () => {
+    const lab = fakeLab();
+    const app = renderApp(services({ labStatus: async () => undefined, createLab: lab.createLab }));
+    await waitFor(app.lastFrame, (f) => f.includes('Turn TLS on'));
+    const asked = await press(app, 'L', 'Create one now?');
+    expect(asked).toContain('y/n');
+    expect(lab.createLab).not.toHaveBeenCalled();
+    await press(app, 'L', 'No lab created.');
+    expect(lab.createLab).not.toHaveBeenCalled();
+    await press(app, 'L', 'Create one now?');
+    await press(app, 'y', 'Creating the lab cluster');
+    expect(lab.createLab).toHaveBeenCalledTimes(1);
   });
 
   it('keeps every line of the lab screen within 80 columns', async () => {
@@ -242,7 +258,8 @@ describe('lab offer and lab screen', () => {
     // ink-testing-library draws 100 columns wide: make it an 80-column terminal
     Object.defineProperty(app.stdout, 'columns', { value: 80, configurable: true });
     app.stdout.emit('resize');
-    await press(app, 'L', 'Creating the lab cluster');
+    await press(app, 'L', 'Create one now?');
+    await press(app, 'y', 'Creating the lab cluster');
     lab.emit({ type: 'start', step: 'a step with a very long name '.repeat(5) });
     lab.emit({ type: 'progress', step: 'x', line: 'output '.repeat(30) });
     lab.emit({
