@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT } from '../engine/errors.js';
+import { scenariosDir } from '../adapters/paths.js';
+import { EXIT, printable } from '../engine/errors.js';
 import {
   downCommand,
   nodeCopyCommand,
@@ -114,10 +115,12 @@ export function buildProgram(
 
   program
     .command('validate')
-    .argument('[dir]', 'folder of scenario folders', 'scenarios')
+    .argument('[dir]', "folder of scenario folders (default: the app's, or K8S_HARDEN_LAB_SCENARIOS)")
     .description('check scenario files; every problem as file:line: field: reason')
     .addOption(json)
-    .action((dir: string, opts: { json?: boolean }) => run(() => validateCommand(io, dir, opts))());
+    .action((dir: string | undefined, opts: { json?: boolean }) =>
+      run(() => validateCommand(io, dir ?? scenariosDir(io.env), opts))(),
+    );
 
   program
     .command('progress')
@@ -271,14 +274,18 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const program = buildProgram(io, getServices, (code) => {
     exitCode = code;
   });
-  const first = argv[0];
+  // `help [command]` is `[command] --help` (the root's own action would take `help` as an argument).
+  const args = argv[0] === 'help' ? [...argv.slice(1), '--help'] : [...argv];
+  const first = args[0];
   const known = new Set(program.commands.flatMap((c) => [c.name(), ...c.aliases()]).concat('help'));
   if (first !== undefined && !first.startsWith('-') && !known.has(first)) {
-    io.err(`error: unknown command '${first}'\nnext: run \`k8s-harden-lab --help\` to see the commands`);
+    io.err(
+      `error: unknown command '${printable(first)}'\nnext: run \`k8s-harden-lab --help\` to see the commands`,
+    );
     return EXIT.usage;
   }
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end here with code 0; bad arguments with commander's message already printed.

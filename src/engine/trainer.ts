@@ -12,7 +12,7 @@ import {
   score,
 } from '../domain/scoring.js';
 import { runRound } from './check-runner.js';
-import { BugError, EXIT, ExternalError, UserError } from './errors.js';
+import { EXIT, ExternalError, printable, UserError } from './errors.js';
 import type {
   Attempt,
   AttemptPort,
@@ -114,7 +114,7 @@ export class Trainer {
     if (!entry) {
       const known = this.list().map((e) => (e.valid ? e.scenario.id : e.id));
       throw new UserError(
-        `unknown scenario "${id}"`,
+        `unknown scenario "${printable(id)}"`,
         `run \`k8s-harden-lab list\` to see the ids (${known.join(', ')})`,
         EXIT.usage,
       );
@@ -274,7 +274,8 @@ export class Trainer {
         r,
         `setup of "${scenario.id}" failed: ${r.failure}`,
         `run \`k8s-harden-lab reset ${scenario.id}\`, then try again; details are in ${log.path() ?? 'the debug log'}`,
-        EXIT.lab,
+        // A cluster-free setup fails on this machine (a tool missing, no permission), not on a lab.
+        scenario.lab === 'cluster' ? EXIT.lab : EXIT.environment,
       );
     const started = this.deps.attempts.start(scenario.id, this.now());
     if (carried) this.deps.attempts.save(scenario.id, { ...started, ...carried });
@@ -384,8 +385,15 @@ export class Trainer {
       );
     this.forfeit(scenario);
     const r = await this.runScript(scenario, 'solution', access, options);
+    // It runs over the learner's files: a link, a folder or a broken file there is the usual cause.
     if (r.exitCode !== 0)
-      throw new BugError(`the reference solution of "${scenario.id}" failed: ${r.failure}`);
+      throw new ExternalError(
+        `bash ${scenario.solution}`,
+        r,
+        `the reference solution of "${scenario.id}" failed over the files in ${this.workspace(scenario)}: ${r.failure}`,
+        `the solution edits the workspace's files: if you replaced one (a link, a folder, a file that is not what it should be), run \`k8s-harden-lab start ${scenario.id} --force\` for fresh files and solve again; if it fails on fresh files, it is a bug in the scenario (details in ${log.path() ?? 'the debug log'})`,
+        scenario.lab === 'cluster' ? EXIT.lab : EXIT.environment,
+      );
   }
 
   /** Puts everything back as before setup: lab files restored, API objects removed, workspace gone. */

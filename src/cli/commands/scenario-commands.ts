@@ -97,6 +97,10 @@ export async function checkCommand(
       JSON.stringify(
         {
           scenario: id,
+          setUp: trainer.isSetUp(scenario),
+          ...(trainer.isSetUp(scenario)
+            ? {}
+            : { note: `not set up yet: run \`k8s-harden-lab start ${id}\` first` }),
           allPass: outcome.allPass,
           score: outcome.score.percent,
           elapsedMs: outcome.elapsedMs,
