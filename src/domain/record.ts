@@ -149,6 +149,8 @@ export function attemptsOf(events: readonly RecordEvent[]): AttemptRecord[] {
         a.endedAt = e.at;
         a.timeToGreenMs ??= e.timeMs;
         a.forfeited ||= e.forfeited;
+        // The attempt's own count (hints taken before a reset carry into it) wins over the log's.
+        a.hints = Math.max(a.hints, e.hints);
         open.delete(k);
         break;
       case 'stop':
