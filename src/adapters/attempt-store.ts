@@ -13,6 +13,7 @@ const attemptSchema = z.object({
   forfeited: z.boolean(),
   finishedAt: z.string().nullable(),
   stoppedAt: z.string().optional(),
+  seed: z.number().optional(),
 });
 
 export type { Attempt };

@@ -18,7 +18,9 @@ export type CommandResult = {
 };
 
 import type { HintLevel } from '../domain/checks.js';
+import type { Exam } from '../domain/exam.js';
 import type { AttemptOutcome, ScenarioProgress } from '../domain/progress.js';
+import type { NewRecordEvent, RecordEvent } from '../domain/record.js';
 import type { ScenarioEntry } from '../domain/scenario.js';
 
 export type RunOptions = {
@@ -117,6 +119,8 @@ export type Attempt = {
    * the next setup (Trainer.setup), so a reset or a re-start never wipes them from the score.
    */
   readonly stoppedAt?: string | undefined;
+  /** The attempt's seed (exam tasks; randomised parameters plug in here). */
+  readonly seed?: number | undefined;
 };
 
 export type AttemptPort = {
@@ -130,6 +134,21 @@ export type ProgressPort = {
   all(): Readonly<Record<string, ScenarioProgress>>;
   get(id: string): ScenarioProgress | undefined;
   record(id: string, outcome: AttemptOutcome): ScenarioProgress;
+};
+
+/** Exams, running and finished (adapters/exam-store.ts). */
+export type ExamPort = {
+  /** The exam not yet finished or abandoned, if any. */
+  current(): Exam | undefined;
+  list(): Exam[];
+  save(exam: Exam): void;
+};
+
+/** The learning record (adapters/record-store.ts): an append-only log; off when the learner says so. */
+export type RecordPort = {
+  readonly enabled: boolean;
+  append(event: NewRecordEvent): void;
+  events(): RecordEvent[];
 };
 
 /** The scenario folders (adapters/scenario-loader.ts); never throws for bad content. */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { log } from '../adapters/log.js';
 import type { CheckResult } from '../domain/checks.js';
 import type { ScenarioProgress } from '../domain/progress.js';
+import { failingChanged } from '../domain/record.js';
 import type { Scenario, ScenarioEntry } from '../domain/scenario.js';
 import {
   isSolved,
@@ -19,6 +20,7 @@ import type {
   ClusterIo,
   CommandResult,
   ProgressPort,
+  RecordPort,
   RunProcess,
   ScenarioSource,
   Workspaces,
@@ -55,6 +57,8 @@ export type TrainerDeps = {
   readonly resolveLab?: () => Promise<ClusterAccess>;
   readonly clusterHooks?: ClusterHooks;
   readonly now?: () => Date;
+  /** The learning record (start, failing checks as they change, hints, solved, stopped). */
+  readonly record?: RecordPort;
 };
 
 export type OperationOptions = {
@@ -62,6 +66,9 @@ export type OperationOptions = {
   readonly signal?: AbortSignal;
   /** setup only: start over on a scenario already set up (its workspace is wiped). */
   readonly force?: boolean;
+  /** setup only: the attempt's seed and the exam it belongs to, kept with the attempt and the record. */
+  readonly seed?: number;
+  readonly exam?: string;
 };
 
 /**
@@ -278,7 +285,18 @@ export class Trainer {
         scenario.lab === 'cluster' ? EXIT.lab : EXIT.environment,
       );
     const started = this.deps.attempts.start(scenario.id, this.now());
-    if (carried) this.deps.attempts.save(scenario.id, { ...started, ...carried });
+    const seed = options.seed === undefined ? {} : { seed: options.seed };
+    if (carried || options.seed !== undefined)
+      this.deps.attempts.save(scenario.id, { ...started, ...carried, ...seed });
+    this.failing.delete(scenario.id);
+    this.deps.record?.append({
+      type: 'start',
+      at: started.startedAt,
+      scenario: scenario.id,
+      attempt: started.startedAt,
+      exam: options.exam ?? null,
+      seed: options.seed ?? null,
+    });
   }
 
   /** Whether setup has been run (the workspace exists). */
@@ -316,6 +334,7 @@ export class Trainer {
     const now = this.now();
     const elapsedMs = attempt ? Math.max(0, now.getTime() - Date.parse(attempt.startedAt)) : 0;
     let completed: ScenarioProgress | undefined;
+    if (attempt && !attempt.finishedAt) this.recordRound(scenario.id, attempt.startedAt, results, now);
     if (allPass && attempt && !attempt.finishedAt) {
       try {
         completed = this.deps.progress.record(scenario.id, {
@@ -327,6 +346,16 @@ export class Trainer {
           at: now,
         });
         this.deps.attempts.save(scenario.id, { ...attempt, finishedAt: now.toISOString() });
+        this.deps.record?.append({
+          type: 'solved',
+          at: now.toISOString(),
+          scenario: scenario.id,
+          attempt: attempt.startedAt,
+          score: s.percent,
+          timeMs: elapsedMs,
+          hints: revealed.length,
+          forfeited,
+        });
       } catch (saveError) {
         // The results are what the learner needs first; the caller says the save failed.
         log.warn('recording the completed attempt failed', {
@@ -343,12 +372,39 @@ export class Trainer {
   revealHint(scenario: Scenario, results: readonly CheckResult[]): NextHint {
     const attempt = this.attemptToCharge(scenario);
     const next = nextHint(scenario, results, attempt.hints);
-    if (next.type === 'hint')
+    if (next.type === 'hint') {
       this.deps.attempts.save(scenario.id, {
         ...attempt,
         hints: [...attempt.hints, { checkId: next.check.id, level: next.level }],
       });
+      this.deps.record?.append({
+        type: 'hint',
+        at: this.now().toISOString(),
+        scenario: scenario.id,
+        attempt: attempt.startedAt,
+        checkId: next.check.id,
+        level: next.level,
+      });
+    }
     return next;
+  }
+
+  /** The failing checks of each scenario's last round, so the record gets a line only on a change. */
+  private readonly failing = new Map<string, readonly string[]>();
+
+  private recordRound(id: string, attempt: string, results: readonly CheckResult[], now: Date): void {
+    if (!this.deps.record) return;
+    const failing = results.filter((r) => r.status !== 'pass').map((r) => r.checkId);
+    if (!failingChanged(this.failing.get(id), failing)) return;
+    this.failing.set(id, failing);
+    this.deps.record.append({
+      type: 'checks',
+      at: now.toISOString(),
+      scenario: id,
+      attempt,
+      failing,
+      graded: results.filter((r) => r.graded).length,
+    });
   }
 
   /** Shows the reference solution; the attempt is forfeited. */
@@ -371,7 +427,15 @@ export class Trainer {
 
   private forfeit(scenario: Scenario): void {
     const attempt = this.attemptToCharge(scenario);
-    if (!attempt.forfeited) this.deps.attempts.save(scenario.id, { ...attempt, forfeited: true });
+    if (!attempt.forfeited) {
+      this.deps.attempts.save(scenario.id, { ...attempt, forfeited: true });
+      this.deps.record?.append({
+        type: 'solution',
+        at: this.now().toISOString(),
+        scenario: scenario.id,
+        attempt: attempt.startedAt,
+      });
+    }
   }
 
   /** Runs the reference solution; the attempt is forfeited. */
@@ -415,6 +479,13 @@ export class Trainer {
     this.deps.workspaces.remove(scenario.id);
     // The attempt stops; its hints and forfeit wait for the next setup (carriedFrom).
     const attempt = this.deps.attempts.get(scenario.id);
+    if (attempt && !attempt.finishedAt && attempt.stoppedAt === undefined)
+      this.deps.record?.append({
+        type: 'stop',
+        at: this.now().toISOString(),
+        scenario: scenario.id,
+        attempt: attempt.startedAt,
+      });
     if (attempt && carriedFrom(attempt))
       this.deps.attempts.save(scenario.id, {
         ...attempt,
