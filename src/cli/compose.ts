@@ -1,22 +1,32 @@
+import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AttemptStore } from '../adapters/attempt-store.js';
+import { readExamConfig } from '../adapters/exam-config.js';
+import { ExamStore } from '../adapters/exam-store.js';
 import { watchTree } from '../adapters/fs-watch.js';
 import { localIo } from '../adapters/local-io.js';
 import { log } from '../adapters/log.js';
 import { packageRoot, scenariosDir } from '../adapters/paths.js';
 import { runCommand } from '../adapters/process/run.js';
 import { ProgressStore } from '../adapters/progress-store.js';
+import { RecordStore } from '../adapters/record-store.js';
 import { loadScenarios } from '../adapters/scenario-loader.js';
 import { workspaces } from '../adapters/workspaces.js';
+import type { Scenario } from '../domain/scenario.js';
 import type { ClusterLifecycle, LifecycleOptions } from '../engine/cluster-lifecycle.js';
 import { ClusterWatch, type ClusterWatchOptions } from '../engine/cluster-watch.js';
-import type { AttemptPort, ClusterIo, ProgressPort } from '../engine/ports.js';
+import { describeError } from '../engine/errors.js';
+import { ExamRunner } from '../engine/exam-runner.js';
+import type { AttemptPort, ClusterIo, ExamPort, ProgressPort } from '../engine/ports.js';
 import type { ClusterAccess } from '../engine/probes/types.js';
 import type { CheckOutcome, ClusterHooks } from '../engine/trainer.js';
 import { Trainer, type TrainerDeps } from '../engine/trainer.js';
+import type { RunTuiOptions } from '../ui/run-tui.js';
 import type { ClusterLabHooks, UiServices } from '../ui/ui-services.js';
 import { resolveLab } from './lab-access.js';
+import { openWorkspaceShell } from './shells.js';
+import { examServices, learningServices } from './ui-learning.js';
 
 /**
  * The composition root: the one place adapters are built and handed to the engine and the UI.
@@ -25,6 +35,12 @@ import { resolveLab } from './lab-access.js';
 export type AppServices = {
   readonly trainer: Trainer;
   readonly progress: ProgressStore;
+  /** Exam mode over the trainer (issue 14.2). */
+  readonly exams: ExamRunner;
+  /** The learning record (issue 14.3). */
+  readonly record: RecordStore;
+  /** Opens the workspace shell of a cluster-free scenario, recording its commands (the TUI's `t`). */
+  readonly workspaceShell: (scenario: Scenario) => Promise<unknown>;
   /** Messages to show once (for example a damaged progress file that was set aside). */
   readonly notices: readonly string[];
 };
@@ -34,7 +50,7 @@ export type TrainerOptions = {
   readonly progress: ProgressPort;
   readonly attempts: AttemptPort;
   readonly env?: NodeJS.ProcessEnv;
-} & Partial<Pick<TrainerDeps, 'resolveLab' | 'clusterHooks' | 'now'>>;
+} & Partial<Pick<TrainerDeps, 'resolveLab' | 'clusterHooks' | 'now' | 'record'>>;
 
 /** A Trainer's deps over the real adapters (the CLI, the TUI, the self-test harnesses). */
 export function trainerDeps(options: TrainerOptions): TrainerDeps {
@@ -51,6 +67,7 @@ export function trainerDeps(options: TrainerOptions): TrainerDeps {
     ...(options.resolveLab ? { resolveLab: options.resolveLab } : {}),
     ...(options.clusterHooks ? { clusterHooks: options.clusterHooks } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.record ? { record: options.record } : {}),
   };
 }
 
@@ -67,17 +84,54 @@ export function createServices(options: ServiceOptions = {}): AppServices {
     notices.push(
       `Your progress file was damaged (${progress.notice.reason}); it was kept as ${progress.notice.movedAside} and a fresh one started.`,
     );
+  const record = new RecordStore();
+  const scenariosRoot = options.scenariosRoot ?? scenariosDir();
+  const lab = options.resolveLab ?? (() => resolveLab());
   const trainer = new Trainer(
     trainerDeps({
-      scenariosRoot: options.scenariosRoot ?? scenariosDir(),
+      scenariosRoot,
       progress,
       attempts: new AttemptStore(),
       // Cluster scenarios reach only the app's own lab, through the lab guard (cli/lab-access).
-      resolveLab: options.resolveLab ?? (() => resolveLab()),
+      resolveLab: lab,
       clusterHooks: options.clusterHooks ?? lazyClusterHooks(),
+      record,
     }),
   );
-  return { trainer, progress, notices };
+  const exams = examRunner(trainer, scenariosRoot, lab);
+  const workspaceShell = (scenario: Scenario) =>
+    openWorkspaceShell(trainer, scenario, record, trainer.attempt(scenario.id)?.startedAt ?? null);
+  return { trainer, progress, notices, exams, record, workspaceShell };
+}
+
+/** Exam mode over a Trainer: exam.yaml beside the scenarios, exams kept with progress. */
+export function examRunner(
+  trainer: Trainer,
+  scenariosRoot: string,
+  lab: () => Promise<ClusterAccess>,
+  options: { readonly exams?: ExamPort; readonly now?: () => Date } = {},
+): ExamRunner {
+  return new ExamRunner({
+    trainer,
+    exams: options.exams ?? new ExamStore(),
+    config: () => {
+      const read = readExamConfig(scenariosRoot);
+      return read.ok
+        ? { ok: true, config: read.config }
+        : { ok: false, message: `${read.file}: ${read.problems.join('; ')}` };
+    },
+    labProblem: async () => {
+      try {
+        await lab();
+        return null;
+      } catch (error) {
+        return describeError(error).message;
+      }
+    },
+    readText: (file) => fs.readFileSync(file, 'utf8'),
+    now: options.now ?? (() => new Date()),
+    randomSeed: () => randomInt(0, 0x7fffffff),
+  });
 }
 
 /**
@@ -206,31 +260,41 @@ export function uiServicesFrom(
 export type TuiLabOffers = {
   readonly labStatus?: UiServices['labStatus'];
   /** Runs an interactive shell on a lab node with the terminal handed over (see run-tui). */
-  readonly nodeShell?: (node: string) => Promise<unknown>;
+  readonly nodeShell?: (node: string, scenarioId?: string) => Promise<unknown>;
   readonly createLab?: UiServices['createLab'];
   /** Keeps and restores the last working apiserver manifest: cluster scenarios then use the watch. */
   readonly clusterLab?: ClusterLabHooks;
 };
 
 export function uiServicesFromApp(app: AppServices, extras: UiExtras = {}): UiServices {
-  return uiServicesFrom(app.trainer, app.notices, extras);
+  return {
+    ...uiServicesFrom(app.trainer, app.notices, extras),
+    exam: examServices(app.exams),
+    learning: learningServices(app.trainer, app.record),
+  };
 }
 
 /** The terminal UI over the app's services and the lab's offers (loaded on demand: Ink, React). */
 export async function openTui(
   app: AppServices,
-  options: { readonly scenarioId?: string },
+  options: RunTuiOptions,
   env: NodeJS.ProcessEnv,
 ): Promise<number> {
   const [{ runTui }, { tuiLabDeps }] = await Promise.all([
     import('../ui/run-tui.js'),
     import('./tui-lab.js'),
   ]);
-  const lab = tuiLabDeps(env);
+  const lab = tuiLabDeps(env, {
+    record: app.record,
+    attempt: (id) => app.trainer.attempt(id)?.startedAt ?? null,
+  });
   const ui = uiServicesFromApp(app, {
     ...(lab.labStatus ? { labStatus: lab.labStatus } : {}),
     ...(lab.createLab ? { createLab: lab.createLab } : {}),
     ...(lab.clusterLab ? { clusterLab: lab.clusterLab } : {}),
   });
-  return runTui(ui, options, { ...(lab.nodeShell ? { nodeShell: lab.nodeShell } : {}) });
+  return runTui(ui, options, {
+    ...(lab.nodeShell ? { nodeShell: lab.nodeShell } : {}),
+    workspaceShell: app.workspaceShell,
+  });
 }

@@ -124,9 +124,53 @@ export function buildProgram(
 
   program
     .command('progress')
-    .description('show your progress')
+    .description('show your progress (--json: everything, the learning record included)')
     .addOption(json)
-    .action((opts: { json?: boolean }) => run(() => progressCommand(getServices(), io, opts))());
+    .action((opts: { json?: boolean }) => run(() => progressCommand(getServices(), io, opts))())
+    .command('report')
+    .description('write a summary: trends, weak areas, next up, exams, your commands (Markdown, or --html)')
+    .option('--html', 'HTML instead of Markdown')
+    .option('--out <file>', 'write to a file instead of printing')
+    .action((opts: { html?: boolean; out?: string }) =>
+      run(async () =>
+        (await import('./commands/progress-report.js')).progressReportCommand(getServices(), io, opts),
+      )(),
+    );
+
+  program
+    .command('exam')
+    .description(
+      'a timed exam: weighted tasks across the CKS domains, scored at the end against the pass mark',
+    )
+    .option('--minutes <n>', 'time limit (default from scenarios/exam.yaml: 120)')
+    .option('--tasks <n>', 'how many tasks to draw (default from scenarios/exam.yaml)')
+    .option('--seed <n>', 'the draw’s seed: the same seed gives the same exam')
+    .option('--no-tui', 'set up and return to the shell; the clock runs until --pause or --finish')
+    .option('--pause', 'stop the clock of the running exam (its time is kept)')
+    .option('--finish', 'end the running exam now and score it')
+    .option('--abandon', 'drop the running exam: every task is reset')
+    .addOption(json)
+    .action((opts: import('./commands/exam-command.js').ExamCommandOptions) =>
+      run(async () => {
+        const { examCommand } = await import('./commands/exam-command.js');
+        const services = getServices();
+        return examCommand(services, io, opts, (exam) => openTui(services, { exam }, io.env));
+      })(),
+    );
+
+  program
+    .command('record')
+    .argument('[state]', 'on or off')
+    .description('the learning record (on by default): show whether it is on, or turn it on or off')
+    .action((state: string | undefined) =>
+      run(async () => {
+        const [{ recordCommand }, { setRecording }] = await Promise.all([
+          import('./commands/progress-report.js'),
+          import('../adapters/record-store.js'),
+        ]);
+        return recordCommand(getServices(), io, state, (on) => setRecording(on));
+      })(),
+    );
 
   const provider = new Option('--provider <kind>', 'which lab (kind is the only one; kept for scripts)');
   const offline = new Option(

@@ -1,11 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { existingLab } from '../adapters/lab/registry.js';
 import { errorMessage, UserError } from '../engine/errors.js';
+import type { RecordPort } from '../engine/ports.js';
 import { resolveNode } from './commands/lab-commands.js';
 import type { TuiLabOffers as RunTuiDeps } from './compose.js';
 import { lazyLifecycle } from './compose.js';
 import { resolveLab } from './lab-access.js';
 import { providerForCommand } from './lab-wiring.js';
+import { openNodeShell } from './shells.js';
 
 /**
  * What the TUI gets from the lab: its health for the status bar, node shells (`n`), creating it
@@ -14,6 +15,11 @@ import { providerForCommand } from './lab-wiring.js';
  */
 export function tuiLabDeps(
   env: NodeJS.ProcessEnv = process.env,
+  recording?: {
+    readonly record: RecordPort;
+    /** The running attempt of a scenario (its start), for the commands of a node shell. */
+    readonly attempt: (scenarioId: string) => string | null;
+  },
 ): Pick<RunTuiDeps, 'labStatus' | 'nodeShell' | 'createLab' | 'clusterLab'> {
   const lifecycle = lazyLifecycle(env);
   const provider = () => existingLab(env);
@@ -54,12 +60,14 @@ export function tuiLabDeps(
       restoreLastGood: async (onLine) =>
         (await lifecycle()).restoreLastGoodManifest(await resolveLab({ env }), onLine),
     },
-    nodeShell: async (ref: string) => {
+    nodeShell: async (ref: string, scenarioId?: string) => {
       const p = provider();
       if (!p) throw new Error('there is no lab: run `k8s-harden-lab up` first');
-      const { file, args } = p.shellCommand(await resolveNode(p, ref));
-      process.stdout.write(`Shell on ${ref} — type exit to come back to k8s-harden-lab.\n`);
-      spawnSync(file, [...args], { stdio: 'inherit' });
+      const owner =
+        recording && scenarioId
+          ? { scenario: scenarioId, attempt: recording.attempt(scenarioId) }
+          : undefined;
+      await openNodeShell(p, await resolveNode(p, ref), ref, recording?.record, owner);
     },
   };
 }

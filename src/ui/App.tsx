@@ -1,11 +1,14 @@
 import { Box, Text, useApp } from 'ink';
 import { useEffect, useMemo, useReducer, useRef } from 'react';
+import { pauseExam } from '../domain/exam.js';
+import { ExamResultScreen } from './components/ExamResultScreen.js';
+import { ExamScreen } from './components/ExamScreen.js';
 import { HelpOverlay, helpBodyHeight, helpLines } from './components/HelpOverlay.js';
 import { HomeScreen } from './components/HomeScreen.js';
 import { LabScreen } from './components/LabScreen.js';
 import { ResultScreen } from './components/ResultScreen.js';
 import { ScenarioScreen } from './components/ScenarioScreen.js';
-import { homeItems } from './home-model.js';
+import { homeItems, homeLearning } from './home-model.js';
 import { useCommands } from './hooks/use-commands.js';
 import { useLabRun } from './hooks/use-lab-run.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
@@ -63,6 +66,7 @@ function Root(props: {
   }, []);
 
   const entries = useMemo(() => services.list(), [services]);
+  const valid = useMemo(() => entries.flatMap((e) => (e.valid ? [e.scenario] : [])), [entries]);
   const onHome = state.screen.name === 'home';
   // Progress and attempts are re-read each time the list comes back into view.
   // biome-ignore lint/correctness/useExhaustiveDependencies: onHome is the refresh trigger
@@ -75,6 +79,8 @@ function Root(props: {
     [entries, known, state.home.filter],
   );
   const done = entries.filter((e) => e.valid && known.progress[e.scenario.id]?.completed).length;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: onHome is the refresh trigger
+  const learned = useMemo(() => homeLearning(services), [services, onHome]);
   const lab = useLabRun(dispatch);
 
   const labAsked = useRef(false);
@@ -126,6 +132,10 @@ function Root(props: {
   useCommands(mode, (command, input) => {
     if (state.notices.length > 0) dispatch({ type: 'notices/dismiss' });
     if (command === 'interrupt' || command === 'quit') {
+      // A running exam pauses: its remaining time is kept for the next time it is opened.
+      const screen = state.screen;
+      if (screen.name === 'exam' && screen.exam.phase === 'running')
+        services.exam?.save(pauseExam(screen.exam.exam, services.now()));
       exit();
       return;
     }
@@ -159,6 +169,10 @@ function Root(props: {
     switch (command) {
       case 'lab':
         labKey();
+        return;
+      case 'exam':
+        if (services.exam) dispatch({ type: 'exam/open', options: {} });
+        else dispatch({ type: 'home/message', text: 'Exam mode is not available here.' });
         return;
       case 'up':
         dispatch({ type: 'home/move', delta: -1, count: items.length });
@@ -226,6 +240,8 @@ function Root(props: {
             mode={mode}
             width={width}
             height={height}
+            trend={learned.trend}
+            nextUp={learned.nextUp}
           />
         );
       case 'scenario':
@@ -259,6 +275,30 @@ function Root(props: {
           />
         );
       }
+      case 'exam':
+        return screen.exam.phase === 'result' ? (
+          <ExamResultScreen
+            exam={screen.exam.exam}
+            selected={screen.exam.selected}
+            scroll={screen.exam.scroll}
+            busy={screen.exam.busy}
+            message={screen.exam.message}
+            mode={mode}
+            dispatch={dispatch}
+            width={width}
+            height={height}
+          />
+        ) : (
+          <ExamScreen
+            ui={screen.exam}
+            entries={valid}
+            mode={mode}
+            dispatch={dispatch}
+            width={width}
+            height={height}
+            tickMs={props.timing.tickMs}
+          />
+        );
       case 'lab':
         return (
           <LabScreen

@@ -1,5 +1,7 @@
 import type { ScenarioProgress } from '../domain/progress.js';
+import { nextUp, solveTimes, sparkline, trendWord } from '../domain/record.js';
 import { DOMAINS, type Domain, formatProblem, type ScenarioEntry } from '../domain/scenario.js';
+import type { UiServices } from './ui-services.js';
 
 export type ScenarioStatus = 'new' | 'tried' | 'done';
 
@@ -80,4 +82,30 @@ export function homeItems(
     .map((item, index) => ({ item, index }))
     .sort((a, b) => rank(a.item) - rank(b.item) || a.index - b.index)
     .map(({ item }) => item);
+}
+
+/**
+ * What the home screen shows from the learning record: each scenario's solve times as a sparkline
+ * with its trend, and the first of the "next up" queue that is due. Empty without a record.
+ */
+export function homeLearning(services: Pick<UiServices, 'learning' | 'now'>): {
+  readonly trend: (id: string) => string;
+  readonly nextUp: string | null;
+} {
+  const learning = services.learning;
+  if (!learning) return { trend: () => '', nextUp: null };
+  const attempts = learning.attempts();
+  const due = nextUp(attempts, learning.scenarios(), services.now()).filter((n) => n.dueNow);
+  const first = due[0];
+  return {
+    trend: (id) => {
+      const times = solveTimes(attempts, id);
+      if (times.length === 0) return '';
+      const word = trendWord(times);
+      return `${sparkline(times)} (last ${Math.max(1, Math.round((times[times.length - 1] ?? 0) / 60_000))} min${word ? `, ${word}` : ''})`;
+    },
+    nextUp: first
+      ? `Next up: ${first.title} (${first.reason})${due.length > 1 ? ` and ${due.length - 1} more` : ''}`
+      : null,
+  };
 }

@@ -4,7 +4,18 @@
  */
 
 /** Where a key is live: the screens, plus the modes that take over input (filtering, a confirmation). */
-export type Mode = 'home' | 'filter' | 'scenario' | 'result' | 'lab' | 'help' | 'confirm';
+export type Mode =
+  | 'home'
+  | 'filter'
+  | 'scenario'
+  | 'result'
+  | 'lab'
+  | 'help'
+  | 'confirm'
+  | 'exam-plan'
+  | 'exam'
+  | 'exam-busy'
+  | 'exam-result';
 
 export type Command =
   | 'up'
@@ -22,6 +33,17 @@ export type Command =
   | 'reset'
   | 'solution'
   | 'node-shell'
+  | 'workspace-shell'
+  | 'copy'
+  | 'exam'
+  | 'exam-start'
+  | 'exam-redraw'
+  | 'prev-task'
+  | 'next-task'
+  | 'flag'
+  | 'finish'
+  | 'abandon'
+  | 'reset-tasks'
   | 'restore'
   | 'debrief'
   | 'lab'
@@ -48,15 +70,27 @@ export type KeyBinding = {
   readonly modes: readonly Mode[];
 };
 
-const ALL: readonly Mode[] = ['home', 'filter', 'scenario', 'result', 'lab', 'help', 'confirm'];
+const ALL: readonly Mode[] = [
+  'home',
+  'filter',
+  'scenario',
+  'result',
+  'lab',
+  'help',
+  'confirm',
+  'exam-plan',
+  'exam',
+  'exam-busy',
+  'exam-result',
+];
 
 export const KEY_TABLE: readonly KeyBinding[] = [
   {
     command: 'up',
     keys: ['up'],
     label: '↑',
-    description: 'Move the selection up (a scenario, or a check)',
-    modes: ['home', 'filter', 'scenario'],
+    description: 'Move the selection up (a scenario, a check, or a task of the exam result)',
+    modes: ['home', 'filter', 'scenario', 'exam-result'],
   },
   {
     command: 'down',
@@ -64,7 +98,7 @@ export const KEY_TABLE: readonly KeyBinding[] = [
     label: '↓',
     description: 'Move the selection down',
     short: 'move',
-    modes: ['home', 'filter', 'scenario'],
+    modes: ['home', 'filter', 'scenario', 'exam-result'],
   },
   {
     command: 'open',
@@ -143,7 +177,85 @@ export const KEY_TABLE: readonly KeyBinding[] = [
     keys: ['n'],
     label: 'n',
     description: 'Open a shell on a lab node (cluster scenarios); checks re-run after it',
-    modes: ['scenario'],
+    modes: ['scenario', 'exam'],
+  },
+  {
+    command: 'workspace-shell',
+    keys: ['t'],
+    label: 't',
+    description:
+      "Open a terminal in the workspace (cluster-free scenarios): bash with the scenario's HOME, KUBECONFIG and prompt; checks re-run after it",
+    short: 'terminal',
+    modes: ['scenario', 'exam'],
+  },
+  {
+    command: 'copy',
+    keys: ['c'],
+    label: 'c',
+    description: 'Copy the shell line to the clipboard (OSC 52; in tmux: set -g set-clipboard on)',
+    modes: ['scenario', 'exam'],
+  },
+  {
+    command: 'prev-task',
+    keys: ['left', ','],
+    label: '←/,',
+    description: 'The previous task of the exam',
+    modes: ['exam'],
+  },
+  {
+    command: 'next-task',
+    keys: ['right', '.'],
+    label: '→/.',
+    description: 'The next task of the exam',
+    short: 'task',
+    modes: ['exam'],
+  },
+  {
+    command: 'flag',
+    keys: ['f'],
+    label: 'f',
+    description: 'Flag the task for review (again to unflag)',
+    short: 'flag',
+    modes: ['exam'],
+  },
+  {
+    command: 'finish',
+    keys: ['F'],
+    label: 'F',
+    description: 'Finish the exam now: the checks run once, frozen, and are scored (asks first)',
+    short: 'finish',
+    modes: ['exam'],
+  },
+  {
+    command: 'abandon',
+    keys: ['X'],
+    label: 'X',
+    description: 'Abandon the exam: every task is reset and nothing is scored (asks first)',
+    modes: ['exam'],
+  },
+  {
+    command: 'exam-start',
+    keys: ['enter'],
+    label: 'enter',
+    description: 'Start the exam: set up every task drawn, then the countdown starts',
+    short: 'start',
+    modes: ['exam-plan'],
+  },
+  {
+    command: 'exam-redraw',
+    keys: ['s'],
+    label: 's',
+    description: 'Draw another exam (a new seed)',
+    short: 'redraw',
+    modes: ['exam-plan'],
+  },
+  {
+    command: 'reset-tasks',
+    keys: ['x'],
+    label: 'x',
+    description: 'Reset every task of the exam (as `reset` does): the lab and workspaces as before',
+    short: 'reset all',
+    modes: ['exam-result'],
   },
   {
     command: 'restore',
@@ -169,6 +281,14 @@ export const KEY_TABLE: readonly KeyBinding[] = [
     modes: ['home'],
   },
   {
+    command: 'exam',
+    keys: ['E'],
+    label: 'E',
+    description: 'Exam mode: a timed, weighted set of tasks across the CKS domains (resumes a running exam)',
+    short: 'exam',
+    modes: ['home'],
+  },
+  {
     command: 'lab-cancel',
     keys: ['escape'],
     label: 'esc',
@@ -189,14 +309,14 @@ export const KEY_TABLE: readonly KeyBinding[] = [
     keys: ['pageup', '['],
     label: 'PgUp/[',
     description: 'Scroll the brief, solution or debrief up',
-    modes: ['scenario', 'result', 'help'],
+    modes: ['scenario', 'result', 'help', 'exam', 'exam-plan', 'exam-result'],
   },
   {
     command: 'scroll-down',
     keys: ['pagedown', ']'],
     label: 'PgDn/]',
     description: 'Scroll the brief, solution or debrief down',
-    modes: ['scenario', 'result', 'help'],
+    modes: ['scenario', 'result', 'help', 'exam', 'exam-plan', 'exam-result'],
   },
   {
     command: 'yes',
@@ -218,9 +338,9 @@ export const KEY_TABLE: readonly KeyBinding[] = [
     command: 'back',
     keys: ['escape'],
     label: 'esc',
-    description: 'Go back (to the scenario list; closes the help)',
+    description: 'Go back (to the scenario list; closes the help; an exam pauses with its time kept)',
     short: 'back',
-    modes: ['scenario', 'result', 'help'],
+    modes: ['scenario', 'result', 'help', 'exam', 'exam-plan', 'exam-result'],
   },
   {
     command: 'continue',
@@ -228,7 +348,7 @@ export const KEY_TABLE: readonly KeyBinding[] = [
     label: 'enter',
     description: 'Back to the scenario list',
     short: 'list',
-    modes: ['result'],
+    modes: ['result', 'exam-result'],
   },
   {
     command: 'help',
@@ -236,15 +356,15 @@ export const KEY_TABLE: readonly KeyBinding[] = [
     label: '?',
     description: 'Show or close this help',
     short: 'help',
-    modes: ['home', 'scenario', 'result', 'lab', 'help'],
+    modes: ['home', 'scenario', 'result', 'lab', 'help', 'exam', 'exam-plan', 'exam-result'],
   },
   {
     command: 'quit',
     keys: ['q'],
     label: 'q',
-    description: 'Quit',
+    description: 'Quit (a running exam pauses, its time kept)',
     short: 'quit',
-    modes: ['home', 'scenario', 'result', 'help'],
+    modes: ['home', 'scenario', 'result', 'help', 'exam', 'exam-plan', 'exam-result'],
   },
   {
     command: 'interrupt',
@@ -259,6 +379,8 @@ export const KEY_TABLE: readonly KeyBinding[] = [
 export type KeyEvent = {
   readonly upArrow?: boolean;
   readonly downArrow?: boolean;
+  readonly leftArrow?: boolean;
+  readonly rightArrow?: boolean;
   readonly return?: boolean;
   readonly escape?: boolean;
   readonly pageUp?: boolean;
@@ -274,6 +396,8 @@ export function keySpecOf(input: string, key: KeyEvent): KeySpec | undefined {
   if (key.ctrl && input === 'c') return 'ctrl+c';
   if (key.upArrow) return 'up';
   if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
   if (key.return) return 'enter';
   if (key.escape) return 'escape';
   if (key.pageUp) return 'pageup';

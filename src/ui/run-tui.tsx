@@ -1,11 +1,20 @@
 import { render } from 'ink';
+import type { Scenario } from '../domain/scenario.js';
 import { describeError, EXIT, errorMessage } from '../engine/errors.js';
 import { App, DEFAULT_TIMING, type Timing } from './App.js';
 import { colorEnabled } from './ServicesContext.js';
 import { type AppState, initialState, resumeState } from './state.js';
 import type { UiServices } from './ui-services.js';
 
-export type RunTuiOptions = { readonly scenarioId?: string };
+export type RunTuiOptions = {
+  readonly scenarioId?: string;
+  /** Open on the exam (`k8s-harden-lab exam` in a terminal): a running one resumes, else these draw one. */
+  readonly exam?: {
+    readonly minutes?: number | undefined;
+    readonly tasks?: number | undefined;
+    readonly seed?: number | undefined;
+  };
+};
 
 /** What the terminal UI needs from outside besides its services; all optional, for tests. */
 export type RunTuiDeps = {
@@ -18,8 +27,15 @@ export type RunTuiDeps = {
    * Runs an interactive shell on a lab node with the terminal handed over (inherited stdio). The TUI
    * is unmounted while it runs and comes back on the same screen with a fresh check round.
    */
-  readonly nodeShell?: (node: string) => Promise<unknown>;
+  readonly nodeShell?: (node: string, scenarioId?: string) => Promise<unknown>;
+  /** The same for a cluster-free scenario's workspace shell. */
+  readonly workspaceShell?: (scenario: Scenario) => Promise<unknown>;
 };
+
+/** OSC 52: the terminal puts the text on its clipboard (tmux needs `set-clipboard on`). */
+export function osc52(text: string): string {
+  return `\u001B]52;c;${Buffer.from(text, 'utf8').toString('base64')}\u0007`;
+}
 
 /** Set by the startup benchmark: draw the first frame, then quit. */
 export const EXIT_AFTER_FIRST_FRAME = 'K8S_HARDEN_LAB_EXIT_AFTER_FIRST_FRAME';
@@ -47,18 +63,23 @@ export async function runTui(
   const handover: { run?: () => Promise<unknown> } = {};
   let current: { unmount(): void; clear(): void } | undefined;
   const nodeShell = deps.nodeShell;
+  const workspaceShell = deps.workspaceShell;
   const log = services.log;
-  const ui: UiServices = nodeShell
-    ? {
-        ...services,
-        openNodeShell: (node: string) =>
-          new Promise<void>((resolve, reject) => {
-            handover.run = () => nodeShell(node).then(() => resolve(), reject);
-            current?.clear();
-            current?.unmount();
-          }),
-      }
-    : services;
+  /** Runs `shell` between two mounts of the app: quit Ink, hand over the terminal, come back. */
+  const handOver = (shell: () => Promise<unknown>) =>
+    new Promise<void>((resolve, reject) => {
+      handover.run = () => shell().then(() => resolve(), reject);
+      current?.clear();
+      current?.unmount();
+    });
+  const ui: UiServices = {
+    ...services,
+    copy: (text: string) => void stdout.write(osc52(text)),
+    ...(nodeShell
+      ? { openNodeShell: (node: string, scenarioId?: string) => handOver(() => nodeShell(node, scenarioId)) }
+      : {}),
+    ...(workspaceShell ? { openWorkspaceShell: (s: Scenario) => handOver(() => workspaceShell(s)) } : {}),
+  };
 
   let state: AppState;
   if (options.scenarioId) {
@@ -71,7 +92,8 @@ export async function runTui(
       },
       notices: services.notices,
     });
-  } else state = initialState({ notices: services.notices });
+  } else if (options.exam) state = initialState({ notices: services.notices, exam: options.exam });
+  else state = initialState({ notices: services.notices });
 
   const exitAfterFirstFrame = Boolean(env[EXIT_AFTER_FIRST_FRAME]);
   const color = colorEnabled(env);
@@ -113,8 +135,8 @@ export async function runTui(
       try {
         await run();
       } catch (error) {
-        log.warn('node shell failed', { error: errorMessage(error) });
-        stderr.write(`The node shell failed: ${errorMessage(error)}\n`);
+        log.warn('shell failed', { error: errorMessage(error) });
+        stderr.write(`The shell failed: ${errorMessage(error)}\n`);
       }
       state = resumeState(state);
     }

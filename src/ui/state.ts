@@ -1,6 +1,7 @@
 import type { ScenarioProgress } from '../domain/progress.js';
 import type { Mode } from './keys.js';
 import { assertNever, clamp } from './state/assert.js';
+import { type ExamAction, type ExamOptions, type ExamUi, examReducer } from './state/exam.js';
 import { type HomeAction, type HomeState, homeReducer, initialHome } from './state/home.js';
 import { type LabRun, type LabRunAction, labRunEnded, labRunReducer, newLabRun } from './state/lab.js';
 import { type Overlay, type OverlayAction, overlayReducer, scrollHelp } from './state/overlay.js';
@@ -17,6 +18,7 @@ import {
 import type { LabCreateResult } from './ui-services.js';
 
 export { assertNever } from './state/assert.js';
+export type { ExamConfirm, ExamOptions, ExamUi, SetupRow } from './state/exam.js';
 export type { HomeAction, HomeState } from './state/home.js';
 export { type LabRun, type LabStepView, labStepReducer } from './state/lab.js';
 export type { ConfirmAction, Overlay } from './state/overlay.js';
@@ -50,7 +52,10 @@ export type BaseScreen =
   | { readonly name: 'scenario'; readonly session: Session }
   | { readonly name: 'result'; readonly id: string; readonly result: ResultView; readonly scroll: number };
 
-export type Screen = BaseScreen | { readonly name: 'lab'; readonly lab: LabRun; readonly from: BaseScreen };
+export type Screen =
+  | BaseScreen
+  | { readonly name: 'lab'; readonly lab: LabRun; readonly from: BaseScreen }
+  | { readonly name: 'exam'; readonly exam: ExamUi };
 
 export type AppState = {
   readonly screen: Screen;
@@ -82,13 +87,15 @@ type RootAction =
       readonly result: LabCreateResult;
       readonly at: number;
     }
-  | { readonly type: 'lab/close' };
+  | { readonly type: 'lab/close' }
+  | { readonly type: 'exam/open'; readonly options: ExamOptions };
 
-export type Action = HomeAction | SessionAction | LabRunAction | OverlayAction | RootAction;
+export type Action = HomeAction | SessionAction | LabRunAction | OverlayAction | ExamAction | RootAction;
 
 export function initialState(options: {
   readonly scenario?: { readonly id: string; readonly setUp: boolean; readonly attempt: AttemptView | null };
   readonly notices?: readonly string[];
+  readonly exam?: ExamOptions;
 }): AppState {
   return {
     screen: options.scenario
@@ -96,7 +103,9 @@ export function initialState(options: {
           name: 'scenario',
           session: newSession(options.scenario.id, options.scenario.setUp, options.scenario.attempt),
         }
-      : { name: 'home' },
+      : options.exam
+        ? { name: 'exam', exam: { phase: 'loading', options: options.exam } }
+        : { name: 'home' },
     overlay: null,
     home: initialHome,
     notices: options.notices ?? [],
@@ -106,6 +115,12 @@ export function initialState(options: {
 
 /** The state to re-render with after the TUI was suspended (a node shell): nothing left running. */
 export function resumeState(state: AppState): AppState {
+  if (state.screen.name === 'exam')
+    return {
+      ...state,
+      overlay: null,
+      screen: { name: 'exam', exam: examReducer(state.screen.exam, { type: 'exam/suspend', on: false }) },
+    };
   if (state.screen.name !== 'scenario') return state;
   return { ...state, overlay: null, screen: idle(state.screen) };
 }
@@ -139,7 +154,23 @@ export function modeOf(state: AppState): Mode {
   if (state.overlay) return state.overlay.kind === 'help' ? 'help' : 'confirm';
   if (state.screen.name === 'lab') return state.screen.lab.confirmCancel ? 'confirm' : 'lab';
   if (state.screen.name === 'home') return state.home.filtering ? 'filter' : 'home';
+  if (state.screen.name === 'exam') return examMode(state.screen.exam);
   return state.screen.name;
+}
+
+function examMode(exam: ExamUi): Mode {
+  switch (exam.phase) {
+    case 'plan':
+      return 'exam-plan';
+    case 'running':
+      return exam.confirm ? 'confirm' : 'exam';
+    case 'result':
+      return 'exam-result';
+    case 'failed':
+      return 'exam-result';
+    default:
+      return 'exam-busy';
+  }
 }
 
 /** Applies `f` to the session of scenario `id` when that scenario is on screen; otherwise no change. */
@@ -232,7 +263,7 @@ export function reducer(state: AppState, action: Action): AppState {
           : [...state.labOffered, action.id],
       };
     case 'lab/start':
-      if (state.screen.name === 'lab') return state;
+      if (state.screen.name === 'lab' || state.screen.name === 'exam') return state;
       return {
         ...state,
         overlay: null,
@@ -245,6 +276,35 @@ export function reducer(state: AppState, action: Action): AppState {
         return leaveLab(state, state.screen.from, { kind: 'info', text: `Lab ready: ${result.message}` });
       return onLab(state, action.run, (lab) => labRunEnded(lab, result, action.at));
     }
+    case 'exam/planned':
+    case 'exam/redraw':
+    case 'exam/failed':
+    case 'exam/setup-start':
+    case 'exam/setup-event':
+    case 'exam/running':
+    case 'exam/update':
+    case 'exam/scroll':
+    case 'exam/confirm':
+    case 'exam/message':
+    case 'exam/suspend':
+    case 'exam/finishing':
+    case 'exam/checking':
+    case 'exam/finished':
+    case 'exam/abandoning':
+    case 'exam/line':
+    case 'exam/result-move':
+    case 'exam/result-busy':
+      return state.screen.name === 'exam'
+        ? { ...state, screen: { name: 'exam', exam: examReducer(state.screen.exam, action) } }
+        : state;
+    case 'exam/open':
+      if (state.screen.name !== 'home') return state;
+      return {
+        ...state,
+        overlay: null,
+        home: { ...state.home, filtering: false, message: null },
+        screen: { name: 'exam', exam: { phase: 'loading', options: action.options } },
+      };
     case 'lab/close': {
       if (state.screen.name !== 'lab') return state;
       const lab = state.screen.lab;

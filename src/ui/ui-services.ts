@@ -1,5 +1,7 @@
+import type { AttemptRecord, ScenarioFacts } from '../domain/record.js';
 import type { Scenario } from '../domain/scenario.js';
 import type { ClusterWatchState } from '../engine/cluster-watch.js';
+import type { ExamRunner } from '../engine/exam-runner.js';
 import type { LifecycleResult, StepEvent } from '../engine/ports.js';
 import type { CheckOutcome, Trainer } from '../engine/trainer.js';
 
@@ -33,7 +35,7 @@ export type UiServices = Pick<
    * Opens an interactive shell on a lab node. The TUI is suspended while it runs (see run-tui) and
    * a fresh check round follows. Absent when no lab offers node shells.
    */
-  openNodeShell?(node: string): Promise<void>;
+  openNodeShell?(node: string, scenarioId?: string): Promise<void>;
   /**
    * Creates the lab cluster (the CLI's `up`), reporting each step as it runs. Resolves for every
    * outcome; a failure names the step and, in its message, the next step. Absent without providers.
@@ -45,6 +47,17 @@ export type UiServices = Pick<
    * Started on call; `stop` ends it. Absent: cluster scenarios use the poll like the others.
    */
   watchCluster?(scenario: Scenario, onRound: (round: ClusterRound) => void): ClusterWatchHandle;
+  /**
+   * Opens bash in a cluster-free scenario's workspace (its HOME, KUBECONFIG and prompt), the TUI
+   * suspended while it runs; a fresh check round follows. Absent: the shell line is the way.
+   */
+  openWorkspaceShell?(scenario: Scenario): Promise<void>;
+  /** Puts text on the terminal's clipboard (OSC 52). Absent without a terminal. */
+  copy?(text: string): void;
+  /** Exam mode (issue 14.2). Absent: the home screen offers no exam. */
+  readonly exam?: ExamServices;
+  /** The learning record (issue 14.3): solve-time trends and the next-up queue on the home screen. */
+  readonly learning?: LearningServices;
   /** The clock for timers. */
   now(): number;
   /** The debug log (tokens redacted): what went wrong where the learner cannot see it. */
@@ -94,4 +107,19 @@ export type ClusterWatchHandle = {
 export type ClusterLabHooks = {
   saveLastGood(): Promise<unknown>;
   restoreLastGood(onLine: (line: string) => void): Promise<void>;
+};
+
+/** Exam mode as the UI drives it (engine/exam-runner.ts). */
+export type ExamServices = Pick<
+  ExamRunner,
+  'plan' | 'start' | 'current' | 'save' | 'finish' | 'abandon' | 'resetTasks'
+>;
+
+/** The learning record as the UI reads it. */
+export type LearningServices = {
+  /** Recording is on (the default); the screens say so. */
+  readonly enabled: boolean;
+  /** The attempts of the record, oldest first (read afresh on each call). */
+  attempts(): AttemptRecord[];
+  scenarios(): ScenarioFacts[];
 };

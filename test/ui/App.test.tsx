@@ -254,7 +254,7 @@ describe('scenario screen with the real trainer', () => {
     await waitFor(app.lastFrame, (f) => f.includes('lab: kind khl (healthy)'));
     app.stdin.write('n');
     await waitFor(app.lastFrame, () => openNodeShell.mock.calls.length > 0);
-    expect(openNodeShell).toHaveBeenCalledWith('control-plane');
+    expect(openNodeShell).toHaveBeenCalledWith('control-plane', expect.any(String));
   });
 
   it('quits from the scenario screen with q', async () => {

@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type AppServices, uiServicesFromApp } from '../../src/cli/compose.js';
+import { RecordStore } from '../../src/adapters/record-store.js';
+import { type AppServices, examRunner, uiServicesFromApp } from '../../src/cli/compose.js';
 import { runTui } from '../../src/ui/run-tui.js';
 import { settle, waitFor } from './helpers/render.js';
 import { type Fixture, fixtureTrainer, makeFixture } from './helpers/scenario-fixture.js';
@@ -51,7 +52,14 @@ beforeEach(() => {
   fixture = makeFixture();
   vi.stubEnv('K8S_HARDEN_LAB_HOME', fixture.home);
   const { trainer, progress } = fixtureTrainer(fixture);
-  app = { trainer, progress, notices: [] };
+  app = {
+    trainer,
+    progress,
+    notices: [],
+    exams: examRunner(trainer, fixture.scenarios, () => Promise.reject(new Error('no lab'))),
+    record: new RecordStore(path.join(fixture.home, 'progress')),
+    workspaceShell: async () => {},
+  };
 });
 
 afterEach(() => {
@@ -119,7 +127,7 @@ describe('runTui', () => {
     const mark = stdout.frames.length;
     stdin.write('n');
     await waitFor(stdout.all, () => nodeShell.mock.calls.length > 0);
-    expect(nodeShell).toHaveBeenCalledWith('control-plane');
+    expect(nodeShell).toHaveBeenCalledWith('control-plane', expect.any(String));
 
     // Then the scenario screen is back and checks ran again
     await waitFor(

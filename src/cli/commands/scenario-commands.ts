@@ -6,6 +6,7 @@ import { DOMAINS, formatProblem } from '../../domain/scenario.js';
 import { describeError, EXIT } from '../../engine/errors.js';
 import type { AppServices } from '../compose.js';
 import { formatDuration, type Io } from '../io.js';
+import { learningData } from './progress-report.js';
 
 const MARK: Record<CheckResult['status'], string> = {
   pass: 'PASS',
@@ -198,7 +199,9 @@ export function validateCommand(io: Io, dir: string, options: { json?: boolean }
 export function progressCommand(services: AppServices, io: Io, options: { json?: boolean }): number {
   const all = services.trainer.allProgress();
   if (options.json) {
-    io.out(JSON.stringify({ file: services.progress.path, scenarios: all }, null, 2));
+    io.out(
+      JSON.stringify({ file: services.progress.path, scenarios: all, ...learningData(services) }, null, 2),
+    );
     return EXIT.ok;
   }
   const ids = Object.keys(all).sort();

@@ -37,6 +37,9 @@ export function HomeScreen(props: {
   readonly mode: Mode;
   readonly width: number;
   readonly height: number;
+  /** From the learning record: a scenario's solve-time sparkline (and trend), and the next-up line. */
+  readonly trend?: (id: string) => string;
+  readonly nextUp?: string | null;
 }) {
   const theme = useTheme();
   const { home, items, width } = props;
@@ -61,12 +64,15 @@ export function HomeScreen(props: {
           2,
         )
       : fitLines(
-          `${selected.id} · ${DOMAINS[selected.domain]}${selected.cis.length ? ` · CIS ${selected.cis.join(', ')}` : ''}`,
+          `${selected.id} · ${DOMAINS[selected.domain]}${selected.cis.length ? ` · CIS ${selected.cis.join(', ')}` : ''}${
+            props.trend?.(selected.id) ? ` · solve times ${props.trend(selected.id)}` : ''
+          }`,
           width,
           2,
         );
+  const nextUp = props.nextUp ? fitLines(props.nextUp, width, 1) : [];
   const message = home.message ? fitLines(home.message, width, 2) : [];
-  const used = 1 + notices.length + 1 + detail.length + message.length + 1;
+  const used = 1 + notices.length + 1 + detail.length + nextUp.length + message.length + 1;
   const listHeight = Math.max(3, props.height - used);
   const selectedRow = rows.findIndex((r) => r.kind === 'item' && r.index === home.selected);
   const [start, end] = windowAround(Math.max(0, selectedRow), rows.length, listHeight);
@@ -123,6 +129,7 @@ export function HomeScreen(props: {
         )}
       </Box>
       <Lines lines={detail} color={theme.muted} />
+      <Lines lines={nextUp} color={theme.accent} />
       <Lines lines={message} color={theme.warn} />
       <HelpBar mode={props.mode} width={width} />
     </Box>

@@ -146,7 +146,8 @@ export function ScenarioScreen(props: {
     scenario.lab === 'cluster' ? labText(lab) : 'local workspace, no cluster'
   }`;
   const workspace = `Workspace  ${services.workspace(scenario)}`;
-  const shell = labelled('Shell      ', services.shellLine(scenario), width, 3);
+  // Whole, wrapped, never cut: it is meant to be pasted (c copies it).
+  const shell = labelled('Shell      ', services.shellLine(scenario), width, 99);
 
   const results = session.results ?? [];
   const graded = results.filter((r) => r.graded);
@@ -156,7 +157,7 @@ export function ScenarioScreen(props: {
   if (session.phase === 'setting-up') checksHead = 'Setting up…';
   else if (session.phase === 'resetting') checksHead = 'Resetting…';
   else if (session.phase === 'restoring') checksHead = 'Restoring the last apiserver manifest that worked…';
-  else if (session.phase === 'suspended') checksHead = 'In the node shell; checks re-run when it ends.';
+  else if (session.phase === 'suspended') checksHead = 'In a shell; checks re-run when it ends.';
   else if (!session.setUp)
     checksHead = 'Not set up yet: press s to create the workspace and start the timer.';
   else if (!session.results)
@@ -230,6 +231,7 @@ export function ScenarioScreen(props: {
   // ---- keys ----
   const hidden = new Set<Command>();
   if (session.setUp) hidden.add('setup');
+  hidden.add(scenario.lab === 'cluster' ? 'workspace-shell' : 'node-shell');
   const canRestore = Boolean(session.watch?.rollbackOffered) && !busy;
   if (!canRestore) hidden.add('restore');
   const onCommand = (command: Command | undefined) => {
@@ -294,6 +296,27 @@ export function ScenarioScreen(props: {
         return;
       case 'node-shell':
         intents.nodeShell();
+        return;
+      case 'workspace-shell':
+        intents.workspaceShell();
+        return;
+      case 'copy':
+        if (services.copy) {
+          services.copy(services.shellLine(scenario));
+          dispatch({
+            type: 'message',
+            id: scenario.id,
+            message: { kind: 'info', text: 'Shell line copied to the clipboard (OSC 52).' },
+          });
+        } else
+          dispatch({
+            type: 'message',
+            id: scenario.id,
+            message: {
+              kind: 'info',
+              text: 'This terminal cannot be given the clipboard: select the line above.',
+            },
+          });
         return;
       case 'restore':
         intents.restore();

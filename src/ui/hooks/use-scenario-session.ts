@@ -21,6 +21,8 @@ export type SessionIntents = {
   readonly solution: () => void;
   readonly reset: () => void;
   readonly nodeShell: () => void;
+  /** The workspace shell of a cluster-free scenario (`t`). */
+  readonly workspaceShell: () => void;
   readonly restore: () => void;
   readonly debrief: () => void;
 };
@@ -270,7 +272,30 @@ export function useScenarioSession(
       return;
     }
     dispatch({ type: 'suspend', id });
-    open(shellNode(scenario)).then(
+    open(shellNode(scenario), scenario.id).then(
+      () => {
+        if (!alive.current) return;
+        dispatch({ type: 'message', id, message: null });
+        phase.current = 'idle';
+        check();
+      },
+      (error: unknown) => alive.current && dispatch({ type: 'op/failed', id, message: messageOf(error) }),
+    );
+  };
+
+  const workspaceShell = () => {
+    if (scenario.lab === 'cluster') {
+      say('This scenario works on the lab: n opens a node shell; the shell line works in any terminal.');
+      return;
+    }
+    const open = services.openWorkspaceShell?.bind(services);
+    if (!open) {
+      say('No terminal can be opened from here: use the shell line above in another terminal.');
+      return;
+    }
+    if (busy()) return;
+    dispatch({ type: 'suspend', id });
+    open(scenario).then(
       () => {
         if (!alive.current) return;
         dispatch({ type: 'message', id, message: null });
@@ -325,5 +350,5 @@ export function useScenarioSession(
     });
   };
 
-  return { check, setup, restart, hint, solution, reset, nodeShell, restore, debrief };
+  return { check, setup, restart, hint, solution, reset, nodeShell, workspaceShell, restore, debrief };
 }
