@@ -185,13 +185,13 @@ export const OPS = {
     words: (s, v) => `${s} contains the text ${show(v)}`,
   },
   matches: {
-    doc: 'matches the regular expression (a list: any item does)',
+    doc: 'matches the regular expression, RE2 syntax: linear time, no lookaround or backreferences (a list: any item does)',
     value: 'regex',
     test: regexTest,
     words: (s, v) => `${s} matches /${String(v)}/`,
   },
   notmatches: {
-    doc: 'does not match the regular expression (a list: no item does)',
+    doc: 'does not match the regular expression, RE2 syntax (a list: no item does)',
     value: 'regex',
     test: (a, e) => !regexTest(a, e),
     words: (s, v) => `${s} does not match /${String(v)}/`,

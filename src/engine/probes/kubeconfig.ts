@@ -276,7 +276,8 @@ export const kubeconfigProbe: ProbeExecutor<'kubeconfig'> = async (spec, context
   try {
     const facts = await readFileFacts(context, spec.path, undefined);
     if (!facts.exists) return probeError(`the kubeconfig ${spec.path} does not exist`);
-    if (facts.content === undefined) return probeError(`the kubeconfig ${spec.path} cannot be read`);
+    if (facts.content === undefined)
+      return probeError(`the kubeconfig ${spec.path} ${facts.unreadable ?? 'cannot be read'}`);
     const target = inWorkspace(context, spec.path) ?? spec.path;
     let described: KubeconfigFacts;
     try {

@@ -40,7 +40,7 @@ export async function workspaceClient(
   const text = await readFileFacts(context, kubeconfig, undefined).catch((error: Error) => error);
   if (text instanceof Error) return fail(text.message);
   if (!text.exists) return fail(`${kubeconfig} does not exist`);
-  if (text.content === undefined) return fail(`${kubeconfig} cannot be read`);
+  if (text.content === undefined) return fail(`${kubeconfig} ${text.unreadable ?? 'cannot be read'}`);
   let source: CredentialSource;
   let namespace: string;
   try {

@@ -84,7 +84,8 @@ export const fieldProbe: ProbeExecutor<'field'> = async (spec, context) => {
   } catch (error) {
     return probeError((error as Error).message);
   }
-  if (!facts.exists || facts.content === undefined) return probeError(`${spec.path} does not exist`);
+  if (!facts.exists) return probeError(`${spec.path} does not exist`);
+  if (facts.content === undefined) return probeError(`${spec.path} ${facts.unreadable ?? 'cannot be read'}`);
   try {
     return value(select(parseStructured(facts.content, spec.format), spec.at));
   } catch (error) {
