@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { attemptsOf } from '../domain/record.js';
 import type { ExamRunner } from '../engine/exam-runner.js';
 import type { RecordPort } from '../engine/ports.js';
@@ -21,6 +23,13 @@ export function examServices(runner: ExamRunner): ExamServices {
 export function learningServices(trainer: Pick<Trainer, 'list'>, record: RecordPort): LearningServices {
   return {
     enabled: record.enabled,
+    reference: (scenario) => {
+      try {
+        return fs.readFileSync(path.join(scenario.dir, scenario.solution), 'utf8');
+      } catch {
+        return '';
+      }
+    },
     attempts: () => attemptsOf(record.events()),
     scenarios: () =>
       trainer.list().flatMap((e) =>

@@ -122,4 +122,6 @@ export type LearningServices = {
   /** The attempts of the record, oldest first (read afresh on each call). */
   attempts(): AttemptRecord[];
   scenarios(): ScenarioFacts[];
+  /** The reference solution's text, read for the debrief after success (never a forfeit). */
+  reference(scenario: Scenario): string;
 };

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { drawExam, examConfigSchema, newExam } from '../../src/domain/exam.js';
 import { attemptsOf, RECORD_VERSION, type RecordEvent } from '../../src/domain/record.js';
+import type { Scenario } from '../../src/domain/scenario.js';
 import { formatClock, taskStrip } from '../../src/ui/components/ExamScreen.js';
+import { commandsBesideReference } from '../../src/ui/components/ResultScreen.js';
 import { homeLearning } from '../../src/ui/home-model.js';
 import { labelled } from '../../src/ui/text.js';
 
@@ -38,7 +40,12 @@ describe('the home screen from the learning record', () => {
     ];
     const learned = homeLearning({
       now: () => T0 + 3 * 86_400_000,
-      learning: { enabled: true, attempts: () => attemptsOf(events), scenarios: () => scenarios },
+      learning: {
+        enabled: true,
+        attempts: () => attemptsOf(events),
+        scenarios: () => scenarios,
+        reference: () => '',
+      },
     });
     expect(learned.trend('tls-ca')).toBe('█▁ (last 12 min, faster)');
     expect(learned.trend('other')).toBe('');
@@ -91,5 +98,52 @@ describe('at 80 columns', () => {
     expect(all).toContain('6:6%⚑');
     expect(formatClock(2 * 3600_000)).toBe('2:00:00');
     expect(formatClock(61_000)).toBe('1:01');
+  });
+});
+
+describe('the debrief: your commands beside the reference', () => {
+  const events: RecordEvent[] = [
+    {
+      v: RECORD_VERSION,
+      scenario: 'tls-ca',
+      attempt: iso(0),
+      type: 'start',
+      at: iso(0),
+      exam: null,
+      seed: null,
+    },
+    {
+      v: RECORD_VERSION,
+      scenario: 'tls-ca',
+      attempt: iso(0),
+      type: 'command',
+      at: iso(1),
+      shell: 'workspace',
+      command: 'openssl genrsa -out ca.key 2048',
+    },
+  ];
+  const learning = {
+    enabled: true,
+    attempts: () => attemptsOf(events),
+    scenarios: () => [],
+    reference: () => '#!/usr/bin/env bash\nset -euo pipefail\nopenssl req -x509 -new -key ca.key\n',
+  };
+  const scenario = { id: 'tls-ca' } as Scenario;
+  it('one after the other at 80 columns', () => {
+    const lines = commandsBesideReference({ learning }, scenario, 78);
+    expect(lines).toEqual([
+      '',
+      'Your commands (1)',
+      '$ openssl genrsa -out ca.key 2048',
+      '',
+      'Reference solution',
+      'set -euo pipefail',
+      'openssl req -x509 -new -key ca.key',
+    ]);
+  });
+  it('side by side when wide', () => {
+    const lines = commandsBesideReference({ learning }, scenario, 120);
+    expect(lines[1]).toMatch(/^Your commands \(1\) +│ Reference solution$/);
+    expect(lines[2]).toMatch(/^\$ openssl genrsa -out ca.key 2048 +│ set -euo pipefail$/);
   });
 });

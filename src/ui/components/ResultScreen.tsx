@@ -5,9 +5,10 @@ import { useCommands } from '../hooks/use-commands.js';
 import { useMarkdownLoaded } from '../hooks/use-markdown.js';
 import type { Mode } from '../keys.js';
 import { renderMarkdown } from '../markdown.js';
-import { useTheme } from '../ServicesContext.js';
+import { useServices, useTheme } from '../ServicesContext.js';
 import type { Action, ResultView } from '../state.js';
-import { fitLines, formatElapsed, truncate } from '../text.js';
+import { fitLines, formatElapsed, truncate, wrapText } from '../text.js';
+import type { UiServices } from '../ui-services.js';
 import { HelpBar } from './HelpBar.js';
 import { Lines } from './Lines.js';
 
@@ -42,7 +43,11 @@ export function ResultScreen(props: {
     width,
     2,
   );
-  const lines = renderMarkdown(scenario.debriefText, width - 2, theme.color);
+  const services = useServices();
+  const lines = [
+    ...renderMarkdown(scenario.debriefText, width - 2, theme.color),
+    ...commandsBesideReference(services, scenario, width - 2),
+  ];
   const bodyHeight = Math.max(3, props.height - 2 - stats.length - 1);
   const maxScroll = Math.max(0, lines.length - bodyHeight);
   const scroll = Math.min(props.scroll, maxScroll);
@@ -75,4 +80,50 @@ export function ResultScreen(props: {
       <HelpBar mode={props.mode} width={width} />
     </Box>
   );
+}
+
+/**
+ * The learner's own commands of the attempt just solved (from the shells the app opened) beside
+ * the reference solution: side by side when the screen is wide enough, else one after the other.
+ */
+export function commandsBesideReference(
+  services: Pick<UiServices, 'learning'>,
+  scenario: Scenario,
+  width: number,
+): string[] {
+  const learning = services.learning;
+  if (!learning) return [];
+  const last = learning
+    .attempts()
+    .filter((a) => a.scenario === scenario.id)
+    .pop();
+  const own = last?.commands.map((c) => `$ ${c.command}`) ?? [];
+  const reference = learning
+    .reference(scenario)
+    .replace(/\n+$/, '')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#!'));
+  const ownTitle = `Your commands (${own.length})`;
+  const mine =
+    own.length > 0
+      ? own
+      : [learning.enabled ? '(none recorded: t opens a terminal here)' : '(recording is off)'];
+  if (width >= 100) {
+    const col = Math.floor((width - 3) / 2);
+    const left = [ownTitle, ...mine.flatMap((l) => wrapText(l, col))];
+    const right = ['Reference solution', ...reference.flatMap((l) => wrapText(l, col))];
+    const rows = Math.max(left.length, right.length);
+    return [
+      '',
+      ...Array.from({ length: rows }, (_, i) => `${(left[i] ?? '').padEnd(col)} │ ${right[i] ?? ''}`),
+    ];
+  }
+  return [
+    '',
+    ownTitle,
+    ...mine.flatMap((l) => wrapText(l, width)),
+    '',
+    'Reference solution',
+    ...reference.flatMap((l) => wrapText(l, width)),
+  ];
 }
