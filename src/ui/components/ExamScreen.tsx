@@ -299,6 +299,7 @@ export function ExamScreen(props: {
   const planBody = lines?.body ?? [];
   const planHeight = Math.max(2, height - 3);
   const planMax = Math.max(0, planBody.length - planHeight);
+  const planScroll = ui.phase === 'plan' ? Math.min(ui.scroll, planMax) : 0;
 
   // ---- keys ----
   const onCommand = (command: Command | undefined) => {
@@ -317,6 +318,7 @@ export function ExamScreen(props: {
         dispatch({ type: 'exam/redraw', seed: Math.floor(Math.random() * 0x7fffffff) });
       else if (command === 'back') dispatch({ type: 'back' });
       else if (command === 'scroll-down') dispatch({ type: 'exam/scroll', delta: 5, max: planMax });
+      else if (command === 'scroll-up') dispatch({ type: 'exam/scroll', delta: -5, max: planMax });
       return;
     }
     if (ui.phase === 'failed') {
@@ -380,7 +382,7 @@ export function ExamScreen(props: {
           {truncate(lines.head, width)}
         </Text>
         <Box flexDirection="column" height={planHeight}>
-          <Lines lines={lines.body.slice(0, planHeight)} />
+          <Lines lines={lines.body.slice(planScroll, planScroll + planHeight)} />
         </Box>
         {ui.phase === 'failed' && ui.exam ? (
           <Text color={theme.muted}>x abandons it (resets every task) · esc back</Text>

@@ -24,6 +24,7 @@ export type ExamUi =
       readonly phase: 'plan';
       readonly options: ExamOptions;
       readonly planned: PlannedExam;
+      readonly scroll: number;
     }
   | { readonly phase: 'setting-up'; readonly rows: readonly SetupRow[]; readonly lastLine: string | null }
   | {
@@ -72,7 +73,9 @@ const LINES = 4;
 export function examReducer(ui: ExamUi, action: ExamAction): ExamUi {
   switch (action.type) {
     case 'exam/planned':
-      return ui.phase === 'loading' ? { phase: 'plan', options: ui.options, planned: action.planned } : ui;
+      return ui.phase === 'loading'
+        ? { phase: 'plan', options: ui.options, planned: action.planned, scroll: 0 }
+        : ui;
     case 'exam/redraw':
       return ui.phase === 'plan' ? { phase: 'loading', options: { ...ui.options, seed: action.seed } } : ui;
     case 'exam/failed':
@@ -111,7 +114,7 @@ export function examReducer(ui: ExamUi, action: ExamAction): ExamUi {
       }
       return ui.phase === 'result' ? { ...ui, exam: action.exam } : ui;
     case 'exam/scroll':
-      if (ui.phase === 'running' || ui.phase === 'result')
+      if (ui.phase === 'running' || ui.phase === 'result' || ui.phase === 'plan')
         return { ...ui, scroll: clamp(ui.scroll + action.delta, 0, Math.max(0, action.max)) };
       return ui;
     case 'exam/confirm':
