@@ -56,7 +56,9 @@ export class ClusterLifecycle implements ClusterHooks {
   constructor(options: LifecycleOptions) {
     this.io = options.io;
     this.health = {
-      timeoutMs: options.healthTimeoutMs ?? 4 * 60_000,
+      // Eight minutes, as the cluster tier's settle: a component may wait out the kubelet's
+      // five-minute crash-loop back-off (restarting the kubelet cuts it short, health.ts).
+      timeoutMs: options.healthTimeoutMs ?? 8 * 60_000,
       pollMs: options.pollMs ?? 2_000,
       sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     };

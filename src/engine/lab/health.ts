@@ -6,6 +6,8 @@ export type HealthOptions = {
   readonly timeoutMs: number;
   readonly pollMs: number;
   readonly sleep: (ms: number) => Promise<void>;
+  /** The clock (tests). */
+  readonly now?: () => number;
 };
 
 type Condition = { type?: string; status?: string; reason?: string; message?: string };
@@ -35,8 +37,15 @@ type PodList = {
 };
 type NamespaceList = { items?: Array<{ metadata?: Meta }> };
 
-/** What is wrong with the lab, in words; `lasting` problems do not go away by waiting (a cordon). */
-export type LabProblem = { readonly what: string; readonly lasting: boolean };
+/**
+ * What is wrong with the lab, in words; `lasting` problems do not go away by waiting (a cordon).
+ * `backOff`: a control-plane component the kubelet keeps down in crash-loop back-off.
+ */
+export type LabProblem = {
+  readonly what: string;
+  readonly lasting: boolean;
+  readonly backOff?: { readonly node: string; readonly component: string };
+};
 
 /** How long a deletion may take before it counts as stuck (beyond a pod's own grace period). */
 export const STUCK_AFTER_S = 90;
@@ -119,6 +128,7 @@ export async function labProblems(
           problems.push({
             what: `${component} on ${node} is ${pod ? 'not Ready' : 'not running'}${waiting ? ` (${waiting})` : ''}`,
             lasting: false,
+            ...(waiting === 'CrashLoopBackOff' ? { backOff: { node, component } } : {}),
           });
         }
       }
@@ -149,7 +159,9 @@ export async function ensureHealthy(
   options: HealthOptions & { readonly when: string; readonly next?: string },
   onLine: (line: string) => void,
 ): Promise<void> {
-  const started = Date.now();
+  const now = options.now ?? Date.now;
+  const started = now();
+  const nudged = new Set<string>();
   let said = '';
   for (;;) {
     const problems = await labProblems(access, kube);
@@ -159,7 +171,7 @@ export async function ensureHealthy(
       );
       return;
     }
-    const timedOut = Date.now() - started > options.timeoutMs;
+    const timedOut = now() - started > options.timeoutMs;
     if (timedOut || problems.some((p) => p.lasting))
       throw new UserError(
         `the lab is not healthy ${options.when}: ${problems.map((p) => p.what).join('; ')}`,
@@ -169,7 +181,34 @@ export async function ensureHealthy(
     const line = `waiting for the lab to settle: ${problems.map((p) => p.what).join('; ')}`;
     if (line !== said) onLine(line);
     said = line;
+    if (now() - started >= BACK_OFF_NUDGE_AFTER_MS) await nudgeBackOff(access, problems, nudged, onLine);
     await options.sleep(options.pollMs);
+  }
+}
+
+/** How long a component may wait out its back-off on its own before the kubelet is restarted. */
+export const BACK_OFF_NUDGE_AFTER_MS = 30_000;
+
+/**
+ * controller-manager and scheduler exit when the apiserver goes away (they lose their lease)
+ * and the kubelet then holds them in crash-loop back-off, up to five minutes, long after the
+ * apiserver is back. The back-off lives in the kubelet's memory, so restarting that kubelet once
+ * (static pods keep running) starts them at once. Only with the apiserver ready, once per node.
+ */
+async function nudgeBackOff(
+  access: ClusterAccess,
+  problems: readonly LabProblem[],
+  nudged: Set<string>,
+  onLine: (line: string) => void,
+): Promise<void> {
+  if (problems.some((p) => p.what.startsWith('the apiserver'))) return;
+  for (const p of problems) {
+    if (!p.backOff || nudged.has(p.backOff.node)) continue;
+    nudged.add(p.backOff.node);
+    onLine(
+      `restarting the kubelet on ${p.backOff.node}: ${p.backOff.component} is waiting out its crash-loop back-off, which the kubelet keeps in memory`,
+    );
+    await access.provider.exec(p.backOff.node, ['systemctl', 'restart', 'kubelet'], { timeoutMs: 60_000 });
   }
 }
 

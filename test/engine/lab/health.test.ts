@@ -130,4 +130,49 @@ describe('lab health', () => {
       },
     ]);
   });
+
+  it('restarts the kubelet once when a component waits out its crash-loop back-off with the apiserver up', async () => {
+    const provider = new FakeLabProvider();
+    const execs: string[] = [];
+    provider.exec = async (node, argv) => {
+      execs.push(`${node}: ${argv.join(' ')}`);
+      a['/api/v1/pods'].items = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map(
+        (c) => cpPod(c),
+      );
+      return {
+        exitCode: 0,
+        stdout: '',
+        stderr: '',
+        notFound: false,
+        timedOut: false,
+        cancelled: false,
+        failure: '',
+      };
+    };
+    const a = healthy();
+    a['/api/v1/pods'].items = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map(
+      (c) => cpPod(c, c === 'etcd' || c === 'kube-apiserver'),
+    );
+    let clock = NOW;
+    const lines: string[] = [];
+    await ensureHealthy(
+      { provider, kubeconfigPath: '/x' } as unknown as ClusterAccess,
+      kube(a),
+      {
+        timeoutMs: 480_000,
+        pollMs: 2_000,
+        sleep: async (ms) => void (clock += ms),
+        now: () => clock,
+        when: 'after the reset',
+      },
+      (l) => lines.push(l),
+    );
+    // Not before it had 30 s to come back on its own; one restart for the node, not one per component.
+    expect(execs).toEqual(['cp: systemctl restart kubelet']);
+    expect(clock - NOW).toBeGreaterThanOrEqual(30_000);
+    expect(lines.some((l) => l.startsWith('restarting the kubelet on cp: kube-controller-manager'))).toBe(
+      true,
+    );
+    expect(lines.at(-1)).toMatch(/^lab healthy after the reset/);
+  });
 });
