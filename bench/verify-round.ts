@@ -100,6 +100,11 @@ function shellFor(probe: ProbeSpec, nodeExec: (ref: string) => string, kubectl: 
       );
     case 'podConnect':
       return `${kubectl} exec -n ${probe.from.namespace} $(${kubectl} get pod -n ${probe.from.namespace} -l ${probe.from.selector} -o name | head -1) -- nc -z -w 2 x ${probe.port ?? 53}`;
+    case 'sshLogin':
+      return onNode(
+        probe.from,
+        `ssh -n -o BatchMode=yes -o StrictHostKeyChecking=no -o PreferredAuthentications=${probe.method}${probe.keyFile ? ` -i ${probe.keyFile}` : ''} ${probe.user}@${probe.to} true`,
+      );
     case 'http':
       return `curl -s ${q(probe.url)}`;
     case 'nodeHttp':

@@ -824,6 +824,60 @@ export const PROBES = {
       return `${field && field !== 'connected' ? `${field} of ` : 'whether '}${what} from pods ${p.from.selector} in ${p.from.namespace}${field && field !== 'connected' ? '' : ' succeeds'}`;
     },
   }),
+  sshLogin: probe({
+    schema: z
+      .object({
+        kind: z.literal('sshLogin'),
+        from: nodeRef.default('control-plane').describe('the node the OpenSSH client runs on'),
+        to: nodeRef.default('worker').describe('the node whose sshd is asked (by its node name)'),
+        port: z.number().int().min(1).max(65535).default(22),
+        user: z.string().min(1).describe('the user to log in as'),
+        method: z
+          .enum(['publickey', 'password', 'keyboard-interactive'])
+          .describe('the one method the client tries (`PreferredAuthentications`)'),
+        keyFile: filePath
+          .startsWith('/')
+          .optional()
+          .describe('publickey: the private key, an absolute path on `from` (a missing key is an error)'),
+        password: z
+          .object({
+            file: filePath,
+            from: z
+              .literal('scenario')
+              .default('scenario')
+              .describe('a fixture of the scenario folder, named under `files:` (its first line)'),
+          })
+          .strict()
+          .optional()
+          .describe(
+            'password and keyboard-interactive: `{file}`, a fixture of the scenario folder named under `files:` (its first line; never shown, sent to the client through SSH_ASKPASS)',
+          ),
+        timeoutSeconds: z.number().positive().max(30).default(8).describe("the client's ConnectTimeout"),
+      })
+      .strict()
+      .superRefine((p, ctx) => {
+        if (p.method === 'publickey' && !p.keyFile)
+          ctx.addIssue({ code: 'custom', message: 'a publickey login needs keyFile', path: ['keyFile'] });
+        if (p.method !== 'publickey' && !p.password)
+          ctx.addIssue({ code: 'custom', message: `a ${p.method} login needs password`, path: ['password'] });
+      }),
+    needsCluster: true,
+    observes:
+      "a real SSH login attempt with the OpenSSH client on one node to another node's sshd, by exactly one method: what the RUNNING daemon accepts, not what its config says. No server answering (sshd stopped, the port closed) is an error, never a refusal",
+    fields: {
+      accepted: 'the server let the user in by this method',
+      offeredMethods:
+        'the methods the server offers this user: `publickey`, `password`, `keyboard-interactive` (a list)',
+      methodOffered: 'the method is among them',
+      keyAuthorized:
+        'publickey: the server said the key may log in as the user, even when a later rule (PermitRootLogin, AuthenticationMethods) then refused the login',
+      user: 'who the session ran as (`id -un` after an accepted login)',
+      server: "the server's version: `OpenSSH_9.2p1 Debian-2+deb12u10`",
+      message: 'what the client said last: `Permission denied (publickey).`',
+    },
+    subject: (p, field) =>
+      `${field && field !== 'accepted' ? `${field} of ` : 'whether '}a ${p.method} login as ${p.user} to ${p.to} from ${p.from}${field && field !== 'accepted' ? '' : ' is accepted'}`,
+  }),
   observed: probe({
     schema: z.discriminatedUnion('fact', [
       z

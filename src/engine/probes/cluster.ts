@@ -7,6 +7,7 @@ import { nodeHttpProbe, nodePortProbe } from './node.js';
 import { observedProbe } from './observed.js';
 import { podConnectProbe } from './pod-connect.js';
 import { admissionProbe, apiRequestProbe } from './request.js';
+import { sshLoginProbe } from './ssh.js';
 import { tokenProbe } from './token.js';
 import type { ProbeRegistry } from './types.js';
 
@@ -33,6 +34,7 @@ export const clusterProbes: Pick<
   | 'podConnect'
   | 'auditEvents'
   | 'etcdKey'
+  | 'sshLogin'
 > = {
   api: apiProbe,
   access: accessProbe,
@@ -50,4 +52,5 @@ export const clusterProbes: Pick<
   podConnect: podConnectProbe,
   auditEvents: auditEventsProbe,
   etcdKey: etcdKeyProbe,
+  sshLogin: sshLoginProbe,
 };
