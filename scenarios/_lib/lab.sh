@@ -221,3 +221,27 @@ lab_wait_new_apiserver() {
   done
   lab_wait_apiserver "$timeout"
 }
+
+# lab_wait_tcp NODE PORT [SECONDS]  — wait until something accepts TCP connections on PORT of the
+# node's 127.0.0.1 (a daemon after a restart or a reload that re-executes it), in one round trip.
+# shellcheck disable=SC2016 # $1 and $2 belong to the node's shell.
+lab_wait_tcp() {
+  lab_node_sh "$1" 'for _ in $(seq 1 "$2"); do
+      timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null && exit 0; sleep 1
+    done; echo "nothing answers on port $1 after $2 s" >&2; exit 1' "$2" "${3:-60}"
+}
+
+# lab_delete_bindings 'JQ CONDITION ON ONE SUBJECT'  — delete every ClusterRoleBinding with a
+# subject that matches (setup's and the learner's alike), and the ClusterRole each pointed at unless
+# it is built in. Example: lab_delete_bindings '.kind == "User" and .name == "sam"'
+lab_delete_bindings() {
+  kubectl get clusterrolebindings -o json |
+    jq -r ".items[] | select(any(.subjects[]?; $1)) | \"\(.metadata.name) \(.roleRef.name)\"" |
+    while read -r binding role; do
+      kubectl delete clusterrolebinding "$binding" --ignore-not-found >/dev/null
+      case "$role" in
+        system:* | cluster-admin | admin | edit | view) ;;
+        *) kubectl delete clusterrole "$role" --ignore-not-found >/dev/null ;;
+      esac
+    done
+}

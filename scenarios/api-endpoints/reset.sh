@@ -16,16 +16,6 @@ for pid in $(pgrep -f 'kubectl.* proxy' || true); do
   fi
 done
 lab_wait_apiserver 180 || true
-kubectl get clusterrolebindings -o json |
-  jq -r '.items[]
-    | select(any(.subjects[]?; .kind == "ServiceAccount" and .namespace == "monitoring")
-             or any(.subjects[]?; .kind == "Group" and (.name == "system:serviceaccounts:monitoring")))
-    | "\(.metadata.name) \(.roleRef.name)"' |
-  while read -r binding role; do
-    kubectl delete clusterrolebinding "$binding" --ignore-not-found >/dev/null
-    case "$role" in
-      system:* | cluster-admin | admin | edit | view) ;;
-      *) kubectl delete clusterrole "$role" --ignore-not-found >/dev/null ;;
-    esac
-  done
+lab_delete_bindings '(.kind == "ServiceAccount" and .namespace == "monitoring")
+  or (.kind == "Group" and .name == "system:serviceaccounts:monitoring")'
 kubectl delete namespace monitoring --ignore-not-found --timeout=180s >/dev/null

@@ -6,17 +6,7 @@
 source "$SCENARIO_DIR/../_lib/lab.sh"
 
 lab_wait_apiserver 180 || true
-kubectl get clusterrolebindings -o json |
-  jq -r '.items[]
-    | select(any(.subjects[]?; (.kind == "Group" and (.name == "support" or .name == "oncall"))
-                            or (.kind == "User" and (.name == "sam" or .name == "olga"))))
-    | "\(.metadata.name) \(.roleRef.name)"' |
-  while read -r binding role; do
-    kubectl delete clusterrolebinding "$binding" --ignore-not-found >/dev/null
-    case "$role" in
-      system:* | cluster-admin | admin | edit | view) ;;
-      *) kubectl delete clusterrole "$role" --ignore-not-found >/dev/null ;;
-    esac
-  done
+lab_delete_bindings '(.kind == "Group" and (.name == "support" or .name == "oncall"))
+  or (.kind == "User" and (.name == "sam" or .name == "olga"))'
 kubectl delete clusterrole,clusterrolebinding -l k8s-harden-lab/scenario=node-rbac --ignore-not-found >/dev/null
 kubectl delete namespace support --ignore-not-found --timeout=180s >/dev/null
