@@ -14,7 +14,7 @@ lab_node_read control-plane /root/.ssh/id_ed25519.pub |
     chown jim:jim /home/jim/.ssh/authorized_keys; chmod 600 /home/jim/.ssh/authorized_keys'
 
 lab_log "the key gets jim in, before any password door closes"
-# shellcheck disable=SC2016 # the script runs on the node.
+# shellcheck disable=SC2016 # $1 belongs to the node's shell.
 lab_node_sh control-plane 'ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
   -i /root/.ssh/id_ed25519 "jim@$1" id -un' "$WORKER"
 
@@ -29,7 +29,4 @@ lab_node_sh worker 'set -e
   systemctl reload ssh'
 # The reload re-executes sshd: wait until it answers again.
 sleep 2
-# shellcheck disable=SC2016 # $1 belongs to the node's shell.
-lab_retry 60 lab_node_sh control-plane 'timeout 5 bash -c "exec 3<>/dev/tcp/$1/22"' "$WORKER"
-# shellcheck disable=SC2016 # $1 belongs to the node's shell.
-lab_log "jim by key: $(lab_node_sh control-plane 'ssh -o BatchMode=yes -i /root/.ssh/id_ed25519 "jim@$1" id -un' "$WORKER")"
+lab_wait_tcp worker 22
