@@ -161,7 +161,9 @@ describe('lab health', () => {
       {
         timeoutMs: 480_000,
         pollMs: 2_000,
-        sleep: async (ms) => void (clock += ms),
+        sleep: async (ms) => {
+          clock += ms;
+        },
         now: () => clock,
         when: 'after the reset',
       },
