@@ -112,8 +112,18 @@ lab_workload_image() {
 lab_serves() { kubectl api-versions 2>/dev/null | grep -qx "$1"; }
 
 # lab_pdb_api_version  — policy/v1 where served (1.21+), else policy/v1beta1 (1.20).
+# Right after an apiserver restart discovery can still lack groups, so it waits (up to 60 s) for
+# policy/v1 before it falls back to v1beta1 (only clusters older than 1.21 lack v1).
 lab_pdb_api_version() {
-  if lab_serves policy/v1; then echo policy/v1; else echo policy/v1beta1; fi
+  local start=$SECONDS
+  until lab_serves policy/v1; do
+    if ((SECONDS - start > 60)) && lab_serves policy/v1beta1; then
+      echo policy/v1beta1
+      return
+    fi
+    sleep 2
+  done
+  echo policy/v1
 }
 
 # lab_sa_token NAMESPACE SERVICEACCOUNT  — a token for a service account. Kubernetes 1.24+:
