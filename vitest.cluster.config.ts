@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import { writeScenarioShims } from './test/cluster/scenarios/shims.js';
+import LongestFirstSequencer from './test/cluster/sequencer.js';
 
-// One file per cluster scenario, so scenarios spread over the clusters (see shims.ts).
+// One file per self-test case, so cases spread over the clusters (see shims.ts), longest first.
 writeScenarioShims();
 
 // Cluster tier: real kind clusters (test/cluster/global-setup.ts makes KHL_TIER_CLUSTERS of them),
@@ -18,7 +19,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: clusters,
     fileParallelism: true,
-    sequence: { concurrent: false },
+    sequence: { concurrent: false, sequencer: LongestFirstSequencer },
     testTimeout: 15 * 60_000,
     hookTimeout: 30 * 60_000,
     globalSetup: ['test/cluster/global-setup.ts'],

@@ -29,6 +29,22 @@ try {
     const ms = file.assertionResults.reduce((sum, c) => sum + (c.duration ?? 0), 0);
     return { name: path.relative(process.cwd(), file.name), cases, ms };
   });
+  // Each file's duration, for the next run's longest-first order (test/cluster/sequencer.ts).
+  const durationsFile = path.join('test', 'cluster', 'durations.json');
+  let durations = {};
+  try {
+    durations = JSON.parse(fs.readFileSync(durationsFile, 'utf8'));
+  } catch {
+    durations = {};
+  }
+  for (const r of rows) if (r.cases) durations[r.name.split(path.sep).join('/')] = Math.round(r.ms);
+  // Files no longer generated (a case removed, a scenario renamed) drop out.
+  const sorted = Object.fromEntries(
+    Object.entries(durations)
+      .filter(([file]) => fs.existsSync(file))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+  fs.writeFileSync(durationsFile, `${JSON.stringify(sorted, null, 2)}\n`);
   const cases = rows.reduce((n, r) => n + r.cases, 0);
   const ms = rows.reduce((n, r) => n + r.ms, 0);
   process.stdout.write(

@@ -98,87 +98,89 @@ function printResults(label: string, results: readonly CheckResult[]): void {
  * check fails; the reference solution solves it (graded checks and guards); after reset the
  * backed-up node files are byte-identical to before setup and the cluster is healthy. Every other
  * solution solves it; each near miss fails exactly its checks (an `error` counts as not passing:
- * a probe may refuse to guess) — each case set up and reset on its own.
+ * a probe may refuse to guess) — each case set up and reset on its own. `only` defines one case
+ * (0 the reference, then the other solutions, then the near misses): the tier gives each case a
+ * file of its own so cases spread over the clusters (shims.ts).
  */
-export function defineClusterSelfTest(id: string): void {
+export function defineClusterSelfTest(id: string, only?: number): void {
   const inCi = process.env.CI === 'true';
   const probe = createTestTrainer();
   const { selftest } = probe.trainer.get(id);
   probe.cleanup();
   const timeout = selftest.timeoutSeconds === undefined ? undefined : selftest.timeoutSeconds * 1000;
+  const withLab = async (
+    body: (h: ScenarioHarness, access: ClusterAccess, scenario: Scenario) => Promise<void>,
+    ctx: { skip: (note?: string) => void },
+  ) => {
+    const access = await findLab();
+    if (typeof access === 'string') {
+      if (inCi) expect.fail(`no lab cluster for the cluster tier: ${access}`);
+      ctx.skip(`no lab cluster: ${access}`);
+      return;
+    }
+    await waitLabSettled(access.provider, access.kubeconfigPath);
+    const { trainer, cleanup } = createTestTrainer({
+      resolveLab: async () => access,
+      clusterHooks: new ClusterLifecycle({ io: testLifecycleIo(labEnv()) }),
+    });
+    const h = scenarioHarness(trainer, id);
+    const before = await nodeFileHashes(access, h.scenario.backup);
+    try {
+      await body(h, access, h.scenario);
+    } finally {
+      await h.reset();
+      await expectClusterHealthy(access);
+      expect(await nodeFileHashes(access, h.scenario.backup), 'node files after reset').toEqual(before);
+      cleanup();
+    }
+  };
+
+  const cases: { title: string; body: (h: ScenarioHarness) => Promise<void> }[] = [
+    {
+      title: 'setup fails every graded check; the reference solution solves it; reset restores the lab',
+      body: async (h) => {
+        await h.setup();
+        const fresh = await h.check();
+        printResults(`${id} after setup`, fresh);
+        expectAllGradedFail(fresh);
+        await h.solve();
+        const solved = await h.check();
+        printResults(`${id} after the reference solution`, solved);
+        expectSolved(solved);
+        expectSecretsHidden(h, solved);
+      },
+    },
+    ...selftest.otherSolutions.map((solution) => ({
+      title: `is solved another way: ${solution.name}`,
+      body: async (h: ScenarioHarness) => {
+        await h.setup();
+        await h.learner(solution.script);
+        const results = await h.check();
+        printResults(`${id} other solution: ${solution.name}`, results);
+        expectSolved(results);
+        expectSecretsHidden(h, results);
+      },
+    })),
+    ...selftest.nearMisses.map((miss) => ({
+      title: `near miss fails ${miss.failing.join(', ')}: ${miss.name}`,
+      body: async (h: ScenarioHarness) => {
+        await h.setup();
+        await h.learner(miss.script);
+        const results = await h.check();
+        printResults(`${id} near miss: ${miss.name}`, results);
+        expectExactlyNotPassing(results, miss.failing, miss.mayAlsoFail, { errorCounts: true });
+        expectSecretsHidden(h, results);
+      },
+    })),
+  ];
+
   describe(`cluster scenario ${id}`, () => {
-    const withLab = async (
-      body: (h: ScenarioHarness, access: ClusterAccess, scenario: Scenario) => Promise<void>,
-      ctx: { skip: (note?: string) => void },
-    ) => {
-      const access = await findLab();
-      if (typeof access === 'string') {
-        if (inCi) expect.fail(`no lab cluster for the cluster tier: ${access}`);
-        ctx.skip(`no lab cluster: ${access}`);
-        return;
-      }
-      await waitLabSettled(access.provider, access.kubeconfigPath);
-      const { trainer, cleanup } = createTestTrainer({
-        resolveLab: async () => access,
-        clusterHooks: new ClusterLifecycle({ io: testLifecycleIo(labEnv()) }),
+    if (only !== undefined && !cases[only])
+      it(`has a case ${only}`, () => {
+        expect.fail(`${id} has ${cases.length} self-test cases, no case ${only}: the tier's shims are stale`);
       });
-      const h = scenarioHarness(trainer, id);
-      const before = await nodeFileHashes(access, h.scenario.backup);
-      try {
-        await body(h, access, h.scenario);
-      } finally {
-        await h.reset();
-        await expectClusterHealthy(access);
-        expect(await nodeFileHashes(access, h.scenario.backup), 'node files after reset').toEqual(before);
-        cleanup();
-      }
-    };
-
-    it(
-      'setup fails every graded check; the reference solution solves it; reset restores the lab',
-      async (ctx) =>
-        withLab(async (h) => {
-          await h.setup();
-          const fresh = await h.check();
-          printResults(`${id} after setup`, fresh);
-          expectAllGradedFail(fresh);
-          await h.solve();
-          const solved = await h.check();
-          printResults(`${id} after the reference solution`, solved);
-          expectSolved(solved);
-          expectSecretsHidden(h, solved);
-        }, ctx),
-      timeout,
-    );
-
-    for (const solution of selftest.otherSolutions)
-      it(
-        `is solved another way: ${solution.name}`,
-        async (ctx) =>
-          withLab(async (h) => {
-            await h.setup();
-            await h.learner(solution.script);
-            const results = await h.check();
-            printResults(`${id} other solution: ${solution.name}`, results);
-            expectSolved(results);
-            expectSecretsHidden(h, results);
-          }, ctx),
-        timeout,
-      );
-
-    for (const miss of selftest.nearMisses)
-      it(
-        `near miss fails ${miss.failing.join(', ')}: ${miss.name}`,
-        async (ctx) =>
-          withLab(async (h) => {
-            await h.setup();
-            await h.learner(miss.script);
-            const results = await h.check();
-            printResults(`${id} near miss: ${miss.name}`, results);
-            expectExactlyNotPassing(results, miss.failing, miss.mayAlsoFail, { errorCounts: true });
-            expectSecretsHidden(h, results);
-          }, ctx),
-        timeout,
-      );
+    cases.forEach((c, i) => {
+      if (only === undefined || only === i) it(c.title, async (ctx) => withLab(c.body, ctx), timeout);
+    });
   });
 }

@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { clusterScenarioIds, selfTestCaseCount } from '../cluster/scenarios/shims.js';
+import { longestFirst, readDurations } from '../cluster/sequencer.js';
+
+// The cluster tier's schedule (fast tier: no cluster needed): one file per self-test case, longest first.
+describe('cluster tier schedule', () => {
+  it('puts the longest known file first, unknown files early, and ties in path order', () => {
+    const ms = { 'b.ts': 60_000, 'c.ts': 900_000, 'd.ts': 60_000 };
+    expect(longestFirst(['d.ts', 'a.ts', 'b.ts', 'c.ts'], (f) => f, ms)).toEqual([
+      'c.ts',
+      'a.ts',
+      'b.ts',
+      'd.ts',
+    ]);
+  });
+
+  it('reads a missing or broken durations file as no durations', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-durations-'));
+    expect(readDurations(path.join(dir, 'none.json'))).toEqual({});
+    fs.writeFileSync(path.join(dir, 'bad.json'), '{"a.ts": 5, "b.ts": "x"');
+    expect(readDurations(path.join(dir, 'bad.json'))).toEqual({});
+    fs.writeFileSync(path.join(dir, 'ok.json'), '{"a.ts": 5, "b.ts": "x"}');
+    expect(readDurations(path.join(dir, 'ok.json'))).toEqual({ 'a.ts': 5 });
+  });
+
+  it('counts a case for the reference, each other solution and each near miss', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-shims-'));
+    fs.mkdirSync(path.join(dir, 's'));
+    fs.writeFileSync(
+      path.join(dir, 's', 'selftest.yaml'),
+      'otherSolutions:\n  - { name: a, script: x }\nnearMisses:\n  - { name: b, script: y, failing: [c] }\n  - { name: c, script: z, failing: [c] }\n',
+    );
+    expect(selfTestCaseCount('s', dir)).toBe(4);
+    fs.writeFileSync(path.join(dir, 's', 'selftest.yaml'), 'otherSolutions: [\n');
+    expect(selfTestCaseCount('s', dir)).toBe(1);
+    expect(clusterScenarioIds().length).toBeGreaterThan(10);
+  });
+});
