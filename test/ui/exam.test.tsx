@@ -75,8 +75,10 @@ describe('exam mode (TUI, real keystrokes, a fake clock)', () => {
     for (const id of ['tls-on', 'audit-log'])
       expect(fs.existsSync(path.join(fixture.home, 'workspaces', id, 'app.yaml'))).toBe(true);
     // No hint and no solution during the exam: h and v do nothing here
-    const first = app.lastFrame() ?? '';
-    const firstTitle = first.includes('Keep an audit log') ? 'Keep an audit log' : 'Turn TLS on in app.yaml';
+    // The draw's order comes from the store (a frame read too early could show the header only).
+    const firstTitle =
+      store.current()?.tasks[0]?.scenario === 'audit-log' ? 'Keep an audit log' : 'Turn TLS on in app.yaml';
+    await waitFor(app.lastFrame, (f) => f.includes(firstTitle));
 
     // → moves to task 2, f flags it, ← goes back
     clock += 10 * 60_000;
