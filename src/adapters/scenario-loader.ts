@@ -2,6 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Document, isAlias, isNode, LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
+import {
+  displayParams,
+  envRefsIn,
+  type ParamSpecs,
+  paramsSchema,
+  placeholderLines,
+  placeholdersIn,
+  placeholdersInData,
+  referenceProblem,
+  renderData,
+  renderText,
+  sampleParams,
+} from '../domain/params.js';
 import type { Scenario, ScenarioData, ScenarioEntry, ScenarioProblem } from '../domain/scenario.js';
 import { scenarioSchema } from '../domain/scenario.js';
 import { type SelfTest, selfTestSchema } from '../domain/selftest.js';
@@ -160,6 +173,7 @@ function loadSelfTest(
   dir: string,
   rel: (f: string) => string,
   checkIds: ReadonlySet<string>,
+  specs: ParamSpecs | undefined,
 ): SelfTest | ScenarioProblem[] {
   const file = path.join(dir, SELFTEST_FILE);
   if (!fs.existsSync(file))
@@ -191,7 +205,32 @@ function loadSelfTest(
         reason: `duplicate case name "${c.name}"`,
       });
     names.add(c.name);
+    // A learner script reads the drawn values as the scenario's scripts do: $KHL_PARAM_NAME.
+    const script = y.doc.getIn([...p, 'script'], true) as { type?: string } | undefined;
+    const first = y.lineOf([...p, 'script']) + (script?.type?.startsWith('BLOCK') ? 1 : 0);
+    for (const { line, ref } of scriptRefs(c.script, specs))
+      problems.push({
+        file: y.rel,
+        line: first + line - 1,
+        field: [...p, 'script'].join('.'),
+        reason: ref,
+      });
   }
+  // A secret file may be named after a parameter (`{{param.user}}.token`); nothing else here is filled in.
+  for (const { path: p, ref } of placeholdersInData(y.data)) {
+    if (p[p.length - 1] === 'script') continue;
+    const reason =
+      referenceProblem(ref, specs) ??
+      (p[0] === 'secrets' ? undefined : 'in selftest.yaml only secrets: are filled in');
+    if (reason) problems.push({ file: y.rel, line: y.lineOf(p), field: p.map(String).join('.'), reason });
+  }
+  if (parsed.data.seeds && !specs)
+    problems.push({
+      file: y.rel,
+      line: y.lineOf(['seeds']),
+      field: 'seeds',
+      reason: 'seeds are for a scenario with params: (scenario.yaml declares none)',
+    });
   parsed.data.nearMisses.forEach((m, i) => {
     for (const key of ['failing', 'mayAlsoFail'] as const)
       (m[key] ?? []).forEach((id, j) => {
@@ -205,6 +244,68 @@ function loadSelfTest(
       });
   });
   return problems.length > 0 ? problems : parsed.data;
+}
+
+/** Problems with the parameters a script names: `$KHL_PARAM_NAME` undeclared, or a `{{param.x}}` (not filled in in scripts). */
+function scriptRefs(text: string, specs: ParamSpecs | undefined): Array<{ line: number; ref: string }> {
+  const out: Array<{ line: number; ref: string }> = [];
+  for (const { line, ref } of placeholderLines(text, envRefsIn)) {
+    const problem = referenceProblem(ref, specs);
+    if (problem) out.push({ line, ref: `$KHL_PARAM_${ref.name.toUpperCase()}: ${problem}` });
+  }
+  for (const { line, ref } of placeholderLines(text, placeholdersIn))
+    out.push({
+      line,
+      ref: `scripts are not filled in: read the value from $KHL_PARAM_${ref.name.toUpperCase()}, not {{param.${ref.name}}}`,
+    });
+  return out;
+}
+
+/**
+ * The folder's `params:`, and every `{{param.NAME}}` in scenario.yaml checked against them: a
+ * reference to a parameter not declared is refused where it is written, and so is one outside
+ * `checks:` (nothing else is filled in).
+ */
+function readParams(y: YamlFile): { specs: ParamSpecs | undefined } | ScenarioProblem[] {
+  const raw = y.data && typeof y.data === 'object' ? (y.data as Record<string, unknown>).params : undefined;
+  let specs: ParamSpecs | undefined;
+  if (raw !== undefined) {
+    const parsed = paramsSchema.safeParse(raw);
+    if (!parsed.success)
+      return issuesToProblems(
+        y,
+        parsed.error.issues.map((i) => ({ ...i, path: ['params', ...i.path] })),
+      );
+    specs = parsed.data;
+  }
+  const problems: ScenarioProblem[] = [];
+  for (const { path: p, ref } of placeholdersInData(y.data)) {
+    const reason =
+      referenceProblem(ref, specs) ??
+      (p[0] === 'checks'
+        ? undefined
+        : 'parameters are filled in only in checks: (and brief.md, debrief.md, $KHL_PARAM_* in scripts)');
+    if (reason) problems.push({ file: y.rel, line: y.lineOf(p), field: p.map(String).join('.'), reason });
+  }
+  return problems.length > 0 ? problems : { specs };
+}
+
+/**
+ * With params: the checks parsed once with every sample set of values (each choice and word, both
+ * ends of an int), so no draw at setup can make them invalid. The first set that fails is reported.
+ */
+function sampleProblems(y: YamlFile, specs: ParamSpecs): ScenarioProblem[] {
+  for (const values of sampleParams(specs)) {
+    const parsed = scenarioSchema.safeParse(renderData(y.data, values));
+    if (!parsed.success)
+      return issuesToProblems(y, parsed.error.issues).map((p) => ({
+        ...p,
+        reason: `with ${Object.entries(values)
+          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+          .join(', ')}: ${p.reason}`,
+      }));
+  }
+  return [];
 }
 
 /** Files and folders of the scenario folder that nothing names (rustlings' check_unexpected_files). */
@@ -271,9 +372,13 @@ function readScenarioFolder(dir: string): ScenarioEntry {
     ]);
   const y = readYaml(file, rel(file), dir);
   if (Array.isArray(y)) return invalid(y);
-  const parsed = scenarioSchema.safeParse(y.data);
+  const declared = readParams(y);
+  if (Array.isArray(declared)) return invalid(declared);
+  const { specs } = declared;
+  // Before setup a parameter shows as ‹name›: that is the scenario as loaded (bindScenario fills it in).
+  const parsed = scenarioSchema.safeParse(specs ? renderData(y.data, displayParams(specs)) : y.data);
   if (!parsed.success) return invalid(issuesToProblems(y, parsed.error.issues));
-  const problems: ScenarioProblem[] = [];
+  const problems: ScenarioProblem[] = specs ? sampleProblems(y, specs) : [];
   const at = (field: string, reason: string, p: readonly PropertyKey[] = [field]) =>
     problems.push({ file: y.rel, line: y.lineOf(p), field, reason });
   // A reset.sh in the folder is the reset script; no field needed.
@@ -314,8 +419,15 @@ function readScenarioFolder(dir: string): ScenarioEntry {
   const briefText = readText('brief');
   const debriefText = readText('debrief');
   const setupText = readText('setup');
-  readText('solution');
-  readText('reset');
+  const texts = { setup: setupText, solution: readText('solution'), reset: readText('reset') };
+  for (const field of ['brief', 'debrief'] as const)
+    for (const { line, ref } of placeholderLines(field === 'brief' ? briefText : debriefText)) {
+      const reason = referenceProblem(ref, specs);
+      if (reason) problems.push({ file: rel(path.join(dir, data[field])), line, field, reason });
+    }
+  for (const field of ['setup', 'solution', 'reset'] as const)
+    for (const { line, ref } of scriptRefs(texts[field], specs))
+      problems.push({ file: rel(path.join(dir, data[field] ?? '')), line, field, reason: ref });
   data.files.forEach((f, i) => {
     inside(f, `files.${i}`, ['files', i]);
   });
@@ -338,7 +450,7 @@ function readScenarioFolder(dir: string): ScenarioEntry {
       field: 'backup',
       reason: 'setup changes a node file, so scenario.yaml must list it under backup: (reset restores it)',
     });
-  const selftest = loadSelfTest(dir, rel, new Set(data.checks.map((c) => c.id)));
+  const selftest = loadSelfTest(dir, rel, new Set(data.checks.map((c) => c.id)), specs);
   if (Array.isArray(selftest)) problems.push(...selftest);
   for (const stray of strayFiles(dir, used))
     problems.push({
@@ -348,7 +460,16 @@ function readScenarioFolder(dir: string): ScenarioEntry {
       reason: 'stray file: scenario.yaml does not name it (list a helper the scripts use under files:)',
     });
   if (problems.length > 0 || Array.isArray(selftest)) return invalid(problems);
-  const scenario: Scenario = { ...data, dir, briefText, debriefText, selftest };
+  if (!specs) return { valid: true, scenario: { ...data, dir, briefText, debriefText, selftest } };
+  const display = displayParams(specs);
+  const scenario: Scenario = {
+    ...data,
+    dir,
+    briefText: renderText(briefText, display),
+    debriefText: renderText(debriefText, display),
+    selftest,
+    paramTemplate: { specs, checks: (y.data as { checks?: unknown }).checks, briefText, debriefText },
+  };
   return { valid: true, scenario };
 }
 

@@ -15,6 +15,7 @@ import {
   checkCommand,
   hintCommand,
   listCommand,
+  parseSeed,
   progressCommand,
   resetCommand,
   solveCommand,
@@ -74,17 +75,19 @@ export function buildProgram(
     .description('set up a scenario, then open it in the UI (plain text without a terminal)')
     .option('--no-tui', 'print the brief and return to the shell')
     .option('--force', 'start over when already set up: wipes the workspace (hints taken still count)')
-    .action((id: string, opts: { tui: boolean; force?: boolean }) =>
+    .option('--seed <n>', 'draw the scenario’s parameters from this seed: the same seed gives the same task')
+    .action((id: string, opts: { tui: boolean; force?: boolean; seed?: string }) =>
       run(async () => {
+        const seed = parseSeed(opts.seed);
         const services = getServices();
         const force = Boolean(opts.force);
         if (opts.tui && io.isTTY) {
           // Setup progress is printed as plain lines; the brief then appears in the UI.
-          const code = await startCommand(services, io, id, { printBrief: false, force });
+          const code = await startCommand(services, io, id, { printBrief: false, force, seed });
           if (code !== EXIT.ok) return code;
           return openTui(services, { scenarioId: id }, io.env);
         }
-        return startCommand(services, io, id, { force });
+        return startCommand(services, io, id, { force, seed });
       })(),
     );
 

@@ -20,12 +20,18 @@ export function examServices(runner: ExamRunner): ExamServices {
 }
 
 /** The learning record as the UI reads it: the attempts folded from the log, read when asked. */
-export function learningServices(trainer: Pick<Trainer, 'list'>, record: RecordPort): LearningServices {
+export function learningServices(
+  trainer: Pick<Trainer, 'list'> & Partial<Pick<Trainer, 'solutionText'>>,
+  record: RecordPort,
+): LearningServices {
   return {
     enabled: record.enabled,
     reference: (scenario) => {
       try {
-        return fs.readFileSync(path.join(scenario.dir, scenario.solution), 'utf8');
+        // With params: the values of the attempt ($KHL_PARAM_* filled in).
+        return trainer.solutionText
+          ? trainer.solutionText(scenario)
+          : fs.readFileSync(path.join(scenario.dir, scenario.solution), 'utf8');
       } catch {
         return '';
       }

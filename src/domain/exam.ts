@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CheckResult } from './checks.js';
+import { prng, seedSchema } from './random.js';
 import { DIFFICULTIES, DOMAINS, type Domain, type ScenarioData } from './scenario.js';
 import { score } from './scoring.js';
 
@@ -45,22 +46,9 @@ export const examConfigSchema = z
   .strict();
 export type ExamConfig = z.infer<typeof examConfigSchema>;
 
-// --- a seeded PRNG ---------------------------------------------------------------------------
+// --- a seeded PRNG (random.ts; kept exported here for the exam's callers) ----------------------
 
-/** mulberry32: small, fast and good enough to draw tasks; the same seed gives the same exam. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A seed a learner can type: a positive 31-bit integer. */
-export const seedSchema = z.number().int().min(0).max(0x7fffffff);
+export { prng, seedSchema };
 
 /** The seed of the `index`-th task of an exam: the attempt's own seed (parameters plug in here). */
 export function taskSeed(examSeed: number, index: number): number {

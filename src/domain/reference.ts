@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkSchema, hintSchema } from './checks.js';
 import { opReference } from './ops.js';
+import { PARAM_KINDS } from './params.js';
 import { identitySchema, kindFields, PROBE_KINDS, PROBES, type ProbeKind, probeInfo } from './probe-spec.js';
 import { SCENARIO_FORMAT, scenarioSchema } from './scenario.js';
 import {
@@ -140,6 +141,26 @@ function probeSection(kind: ProbeKind): string {
   return out.join('\n');
 }
 
+/** One row per parameter kind, from the schemas. */
+function paramKindsTable(): string {
+  const rows = PARAM_KINDS.map((schema) => {
+    const j = json(schema);
+    const kind = j.properties?.kind?.const;
+    const fields = Object.entries(j.properties ?? {})
+      .filter(([name]) => name !== 'kind')
+      .map(([name, f]) => {
+        const need = j.required?.includes(name)
+          ? ''
+          : f.default !== undefined
+            ? ` (default ${code(f.default)})`
+            : ' (optional)';
+        return `\`${name}\`${need}: ${f.description ?? typeOf(f)}`;
+      });
+    return `| \`${String(kind)}\` | ${cell(j.description ?? '')} | ${cell(fields.join('; '))} |`;
+  });
+  return ['| `kind:` | draws | fields |', '|---|---|---|', ...rows].join('\n');
+}
+
 function opsTable(): string {
   const needs: Record<string, string> = {
     none: 'no value',
@@ -181,7 +202,7 @@ validate\` checks all of it and names every problem as \`file:line: field: reaso
 | anything else | only when \`scenario.yaml\` names it under \`files:\` (a stray file is refused) |
 
 Scripts run with \`bash\`, cwd = the workspace, with \`WORKSPACE\`, \`SCENARIO_DIR\`, \`KHL_BIN\`,
-\`KHL_NODE\`; cluster scenarios also get \`KUBECONFIG\` = \`LAB_KUBECONFIG\` (the lab's own file),
+\`KHL_NODE\` (and \`KHL_PARAM_<NAME>\` for each value drawn, see Parameters); cluster scenarios also get \`KUBECONFIG\` = \`LAB_KUBECONFIG\` (the lab's own file),
 \`LAB_PROVIDER\`, \`LAB_CLUSTER\`, and reach nodes through \`scenarios/_lib/lab.sh\`
 (\`source "$SCENARIO_DIR/../_lib/lab.sh"\`). Cluster-free scripts get \`HOME=$WORKSPACE\`.
 A cluster scenario with an \`observed\` check calls \`lab_mark_attempt\` at the end of setup: facts
@@ -216,6 +237,48 @@ every graded check and every guard passes.
 file matches the live cluster" is one check: \`expect: { op: eq, valueFrom: { probe: {kind: api,
 resource: pods, namespace: x}, field: "items[*].metadata.name" } }\`. With \`eq\` a list compares as
 a set. A source that cannot be read makes the check an error, never a pass.
+
+## Parameters (\`params:\`)
+
+A scenario can draw parts of its task afresh for every attempt: names of users, contexts and
+namespaces, a port, a group, a target value. Each parameter is a name (lower-case letters, digits
+and \`_\`) and one of these kinds:
+
+${paramKindsTable()}
+
+\`\`\`yaml
+params:
+  user: { kind: name, words: [john, maria, priya] }
+  namespace: { kind: choice, from: [default, finance, payments] }
+  days: { kind: choice, from: [90, 180, 365] }
+checks:
+  - id: user-cn
+    title: "{{param.user}}.crt has CN={{param.user}}"
+    probe: { kind: x509, cert: "{{param.user}}.crt" }
+    field: subject.CN
+    expect: { op: eq, value: "{{param.user}}" }
+\`\`\`
+
+Setup draws every value from the attempt's **seed** (\`start <id> --seed N\` gives the same values
+again; \`start\` without it draws a fresh seed, kept with the attempt, so \`check\`, \`hint\`,
+\`solve\` and \`reset\` use the same values; an exam gives each task a seed of its own, derived
+from the exam's). Each parameter draws from a stream of its own, so adding one never changes the
+others' values. The values reach:
+
+- **checks**: \`{{param.NAME}}\` in any string of a check (titles, probe fields, \`field\`,
+  \`subject\`, \`expect\` values, hints); a string that is exactly one placeholder takes the
+  value with its type (\`value: "{{param.days}}"\` is a number for \`lte\`);
+- **brief.md** and **debrief.md**: \`{{param.NAME}}\` anywhere (before setup it shows as \`‹NAME›\`);
+- **scripts** (setup, solution, reset, and the self-test's scripts): the environment variable
+  \`KHL_PARAM_NAME\` (the name in capitals); the reference solution is shown with the values filled in;
+- **selftest.yaml**: \`secrets:\` may name a file after a parameter (\`"{{param.user}}.token"\`).
+
+\`validate\` refuses a reference to a parameter that is not declared (\`{{param.x}}\` or
+\`$KHL_PARAM_X\`), a placeholder where nothing is filled in (outside \`checks:\`, or in a script),
+and checks that some value of a parameter would make invalid (it parses them with every value of
+each choice and word and both ends of each int), each as \`file:line: field: reason\`. A scenario
+without \`params:\` is read exactly as before. The self-test proves the reference solution with
+every seed of \`seeds:\` (default three), each from a fresh setup; the other cases run with the first.
 
 ## Ops
 

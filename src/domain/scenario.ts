@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkSchema } from './checks.js';
 import { parseFieldPath } from './field-path.js';
+import { type ParamTemplate, type ParamValues, paramsSchema } from './params.js';
 import { needsCluster, observationFields, type ProbeSpec } from './probe-spec.js';
 import type { SelfTest } from './selftest.js';
 
@@ -92,6 +93,7 @@ export const scenarioSchema = z
       .strict()
       .default({ nudge: 0.05, teach: 0.1, command: 0.25 })
       .describe('the share of the score each hint level costs'),
+    params: paramsSchema.optional(),
     checks: z.array(checkSchema).min(1).describe('at least one graded; see A check'),
   })
   .strict()
@@ -169,6 +171,10 @@ export type Scenario = ScenarioData & {
   readonly debriefText: string;
   /** The folder's proof (selftest.yaml). */
   readonly selftest: SelfTest;
+  /** With `params:`: what the checks and texts are rendered from (params.ts, bindScenario). */
+  readonly paramTemplate?: ParamTemplate;
+  /** Set once the parameters are drawn: the seed and the values (the scripts' KHL_PARAM_*). */
+  readonly bound?: { readonly seed: number; readonly values: ParamValues };
 };
 
 /** One problem in a scenario folder, located precisely enough to fix it. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { seedSchema } from './random.js';
 
 /**
  * A scenario's proof, kept next to it as data (`selftest.yaml`): other correct ways to the goal,
@@ -68,6 +69,13 @@ export const selfTestSchema = z
       .array(z.string().min(1))
       .optional()
       .describe('workspace files whose content no check result may ever show (a token)'),
+    seeds: z
+      .array(seedSchema)
+      .min(1)
+      .optional()
+      .describe(
+        'with params: the seeds the reference solution is proven with, each from a fresh setup (default `[1, 2, 3]`); the other cases run with the first',
+      ),
     timeoutSeconds: z
       .number()
       .positive()
@@ -80,3 +88,15 @@ export const selfTestSchema = z
 export type SelfTest = z.infer<typeof selfTestSchema>;
 export type NearMiss = z.infer<typeof nearMissSchema>;
 export type OtherSolution = z.infer<typeof otherSolutionSchema>;
+
+/** The seeds a parameterised scenario's self-test runs its setup and reference solution with. */
+export const DEFAULT_SELFTEST_SEEDS: readonly number[] = [1, 2, 3];
+
+/** The seeds to prove a scenario with: its own `seeds:`, else three; none without params. */
+export function selfTestSeeds(scenario: {
+  readonly params?: Readonly<Record<string, unknown>> | undefined;
+  readonly selftest: SelfTest;
+}): readonly number[] {
+  if (!scenario.params || Object.keys(scenario.params).length === 0) return [];
+  return scenario.selftest.seeds ?? DEFAULT_SELFTEST_SEEDS;
+}

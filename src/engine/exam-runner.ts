@@ -11,6 +11,7 @@ import {
   scoreExam,
   type TaskRound,
 } from '../domain/exam.js';
+import { renderScript } from '../domain/params.js';
 import type { Scenario } from '../domain/scenario.js';
 import { describeError, EXIT, UserError } from './errors.js';
 import type { ExamPort } from './ports.js';
@@ -22,7 +23,8 @@ export type ExamConfigSource = () =>
   | { readonly ok: false; readonly message: string };
 
 export type ExamDeps = {
-  readonly trainer: Pick<Trainer, 'list' | 'get' | 'setup' | 'check' | 'reset' | 'isSetUp'>;
+  readonly trainer: Pick<Trainer, 'list' | 'get' | 'setup' | 'check' | 'reset' | 'isSetUp'> &
+    Partial<Pick<Trainer, 'bound'>>;
   readonly exams: ExamPort;
   readonly config: ExamConfigSource;
   /** Null when the lab can run cluster tasks; else why not, in words. */
@@ -198,7 +200,9 @@ export class ExamRunner {
         });
         continue;
       }
-      const texts = { debrief: scenario.debriefText, solution: this.solutionOf(scenario) };
+      // Each task's debrief and solution with the values its own seed drew.
+      const bound = this.deps.trainer.bound?.(scenario) ?? scenario;
+      const texts = { debrief: bound.debriefText, solution: this.solutionOf(bound) };
       try {
         const outcome = await this.deps.trainer.check(scenario);
         rounds.set(task.scenario, { scenario, results: outcome.results, ...texts });
@@ -213,7 +217,8 @@ export class ExamRunner {
 
   private solutionOf(scenario: Scenario): string {
     try {
-      return this.deps.readText(path.join(scenario.dir, scenario.solution));
+      const text = this.deps.readText(path.join(scenario.dir, scenario.solution));
+      return scenario.bound ? renderScript(text, scenario.bound.values) : text;
     } catch {
       return '';
     }

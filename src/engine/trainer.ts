@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { log } from '../adapters/log.js';
 import type { CheckResult } from '../domain/checks.js';
+import { bindScenario, paramEnv, renderScript, unboundScenario } from '../domain/params.js';
 import type { ScenarioProgress } from '../domain/progress.js';
 import { failingChanged } from '../domain/record.js';
 import type { Scenario, ScenarioEntry } from '../domain/scenario.js';
@@ -57,6 +58,8 @@ export type TrainerDeps = {
   readonly resolveLab?: () => Promise<ClusterAccess>;
   readonly clusterHooks?: ClusterHooks;
   readonly now?: () => Date;
+  /** A fresh seed for a parameterised scenario's setup when none is given (`start` without --seed). */
+  readonly randomSeed?: () => number;
   /** The learning record (start, failing checks as they change, hints, solved, stopped). */
   readonly record?: RecordPort;
 };
@@ -70,6 +73,9 @@ export type OperationOptions = {
   readonly seed?: number;
   readonly exam?: string;
 };
+
+/** A seed when none is given and the deps have no source of their own (tests). */
+const randomSeed = () => Math.floor(Math.random() * 0x7fffffff);
 
 /**
  * What an unfinished attempt hands to the next one: its hints and its forfeit, so that a reset or
@@ -164,6 +170,18 @@ export class Trainer {
     return a && a.stoppedAt === undefined ? a : undefined;
   }
 
+  /**
+   * The scenario as this attempt has it: with `params:`, its checks, hints, brief and debrief filled
+   * in with the values drawn from the attempt's seed (before setup: each parameter as ‹name›). A
+   * scenario without params is returned as it is. Every operation below binds through here, so a
+   * caller may hand in the scenario as loaded.
+   */
+  bound(scenario: Scenario): Scenario {
+    if (!scenario.paramTemplate) return scenario;
+    const seed = this.deps.attempts.get(scenario.id)?.seed;
+    return seed === undefined ? unboundScenario(scenario) : bindScenario(scenario, seed);
+  }
+
   /** Refuses to wipe a scenario that is set up unless asked to (`start --force`, the TUI's confirm). */
   assertSetupAllowed(scenario: Scenario, force = false): void {
     if (force || !this.isSetUp(scenario)) return;
@@ -193,6 +211,7 @@ export class Trainer {
       SCENARIO_DIR: scenario.dir,
       KHL_BIN: this.deps.app.bin,
       KHL_NODE: this.deps.app.node,
+      ...(scenario.bound ? paramEnv(scenario.bound.values) : {}),
     };
     if (access) {
       env.KUBECONFIG = access.kubeconfigPath;
@@ -251,6 +270,7 @@ export class Trainer {
     script: string,
     options: OperationOptions = {},
   ): Promise<CommandResult> {
+    scenario = this.bound(scenario);
     const access = await this.lab(scenario);
     return this.deps.run('bash', ['-c', script], {
       cwd: this.workspace(scenario),
@@ -266,8 +286,11 @@ export class Trainer {
    * the hints and forfeit of an unfinished one (carriedFrom). Refuses a scenario already set up
    * unless `force`.
    */
-  async setup(scenario: Scenario, options: OperationOptions = {}): Promise<void> {
-    this.assertSetupAllowed(scenario, options.force);
+  async setup(loaded: Scenario, options: OperationOptions = {}): Promise<void> {
+    this.assertSetupAllowed(loaded, options.force);
+    // A parameterised scenario draws its values here: from the seed given, else a fresh one.
+    const seed = options.seed ?? (loaded.paramTemplate ? (this.deps.randomSeed ?? randomSeed)() : undefined);
+    const scenario = seed === undefined ? loaded : bindScenario(loaded, seed);
     const onLine = options.onLine ?? (() => {});
     const access = await this.lab(scenario);
     const carried = carriedFrom(this.deps.attempts.get(scenario.id));
@@ -285,9 +308,12 @@ export class Trainer {
         scenario.lab === 'cluster' ? EXIT.lab : EXIT.environment,
       );
     const started = this.deps.attempts.start(scenario.id, this.now());
-    const seed = options.seed === undefined ? {} : { seed: options.seed };
-    if (carried || options.seed !== undefined)
-      this.deps.attempts.save(scenario.id, { ...started, ...carried, ...seed });
+    if (carried || seed !== undefined)
+      this.deps.attempts.save(scenario.id, {
+        ...started,
+        ...carried,
+        ...(seed === undefined ? {} : { seed }),
+      });
     this.failing.delete(scenario.id);
     this.deps.record?.append({
       type: 'start',
@@ -295,7 +321,7 @@ export class Trainer {
       scenario: scenario.id,
       attempt: started.startedAt,
       exam: options.exam ?? null,
-      seed: options.seed ?? null,
+      seed: seed ?? null,
     });
   }
 
@@ -304,7 +330,8 @@ export class Trainer {
     return this.deps.workspaces.exists(scenario.id);
   }
 
-  async check(scenario: Scenario, options: OperationOptions = {}): Promise<CheckOutcome> {
+  async check(loaded: Scenario, options: OperationOptions = {}): Promise<CheckOutcome> {
+    const scenario = this.bound(loaded);
     const access = await this.lab(scenario);
     const io =
       access && this.deps.loadClusterIo
@@ -325,7 +352,8 @@ export class Trainer {
   }
 
   /** Scores a round and, the first time every graded check passes, records the attempt. */
-  outcome(scenario: Scenario, results: readonly CheckResult[]): CheckOutcome {
+  outcome(loaded: Scenario, results: readonly CheckResult[]): CheckOutcome {
+    const scenario = this.bound(loaded);
     const attempt = this.attempt(scenario.id);
     const revealed: readonly RevealedHint[] = attempt?.hints ?? [];
     const forfeited = attempt?.forfeited ?? false;
@@ -369,7 +397,8 @@ export class Trainer {
   }
 
   /** Reveals the next hint for the first failing graded check and charges it to the attempt. */
-  revealHint(scenario: Scenario, results: readonly CheckResult[]): NextHint {
+  revealHint(loaded: Scenario, results: readonly CheckResult[]): NextHint {
+    const scenario = this.bound(loaded);
     const attempt = this.attemptToCharge(scenario);
     const next = nextHint(scenario, results, attempt.hints);
     if (next.type === 'hint') {
@@ -410,7 +439,14 @@ export class Trainer {
   /** Shows the reference solution; the attempt is forfeited. */
   revealSolution(scenario: Scenario): string {
     this.forfeit(scenario);
-    return this.deps.readText(path.join(scenario.dir, scenario.solution));
+    return this.solutionText(scenario);
+  }
+
+  /** The reference solution as the learner reads it: with this attempt's values for $KHL_PARAM_*. Forfeits nothing. */
+  solutionText(loaded: Scenario): string {
+    const scenario = this.bound(loaded);
+    const text = this.deps.readText(path.join(scenario.dir, scenario.solution));
+    return scenario.bound ? renderScript(text, scenario.bound.values) : text;
   }
 
   /**
@@ -439,7 +475,8 @@ export class Trainer {
   }
 
   /** Runs the reference solution; the attempt is forfeited. */
-  async solve(scenario: Scenario, options: OperationOptions = {}): Promise<void> {
+  async solve(loaded: Scenario, options: OperationOptions = {}): Promise<void> {
+    const scenario = this.bound(loaded);
     const access = await this.lab(scenario);
     if (!this.isSetUp(scenario))
       throw new UserError(
@@ -461,7 +498,8 @@ export class Trainer {
   }
 
   /** Puts everything back as before setup: lab files restored, API objects removed, workspace gone. */
-  async reset(scenario: Scenario, options: OperationOptions = {}): Promise<void> {
+  async reset(loaded: Scenario, options: OperationOptions = {}): Promise<void> {
+    const scenario = this.bound(loaded);
     const onLine = options.onLine ?? (() => {});
     let labProblem: unknown;
     const access = await this.lab(scenario);

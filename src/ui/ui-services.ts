@@ -62,6 +62,8 @@ export type UiServices = Pick<
   now(): number;
   /** The debug log (tokens redacted): what went wrong where the learner cannot see it. */
   readonly log: UiLog;
+  /** The scenario as the attempt has it (params filled in). Absent: the scenario as loaded. */
+  bound?(scenario: Scenario): Scenario;
 };
 
 export type UiLog = {

@@ -307,3 +307,135 @@ describe('one bad file is that scenario’s problem, never the app’s', () => {
     ]);
   });
 });
+
+describe('params', () => {
+  const said = (dir: string) =>
+    problems(dir).map(
+      (p) => `${path.basename(p.file)}:${p.line}: ${p.field ? `${p.field}: ` : ''}${p.reason}`,
+    );
+  /** VALID_YAML with params: and a check that uses them (the file path and the mode from the draw). */
+  const PARAM_YAML = VALID_YAML.replace(
+    'checks:\n',
+    'params:\n  file: { kind: choice, from: [a.txt, b.txt] }\n  mode: { kind: choice, from: ["600", "400"] }\nchecks:\n',
+  )
+    .replace('    probe: { kind: file, path: a.txt }', '    probe: { kind: file, path: "{{param.file}}" }')
+    .replace('      value: "600"', '      value: "{{param.mode}}"');
+
+  it('loads a scenario with params: shown as ‹name› until setup, with its template kept', () => {
+    const e = loadScenario(
+      writeScenario(root, 'p', PARAM_YAML, {
+        'brief.md': 'Create {{param.file}}.\n',
+        'setup.sh': 'touch "$KHL_PARAM_FILE"\n',
+      }),
+    );
+    expect(e.valid, e.valid ? '' : e.problems.map(formatProblem).join('\n')).toBe(true);
+    if (!e.valid) return;
+    expect(e.scenario.params).toEqual({
+      file: { kind: 'choice', from: ['a.txt', 'b.txt'] },
+      mode: { kind: 'choice', from: ['600', '400'] },
+    });
+    expect(e.scenario.briefText).toBe('Create ‹file›.\n');
+    // A value takes the first sample before setup (the check stays valid); text shows ‹name›.
+    expect(e.scenario.checks[0]?.probe).toEqual({ kind: 'file', path: 'a.txt' });
+    expect(e.scenario.paramTemplate?.briefText).toBe('Create {{param.file}}.\n');
+    expect(e.scenario.bound).toBeUndefined();
+  });
+
+  it('a scenario without params: loads exactly as before (no template, nothing rendered)', () => {
+    const e = loadScenario(writeScenario(root, 'plain', VALID_YAML));
+    expect(e.valid).toBe(true);
+    if (!e.valid) return;
+    expect(e.scenario.paramTemplate).toBeUndefined();
+    expect('params' in e.scenario).toBe(false);
+  });
+
+  it('refuses a reference to an undeclared parameter with file, line and field, wherever it is', () => {
+    const yaml = PARAM_YAML.replace(
+      '    title: the file exists',
+      '    title: "{{param.owner}} owns the file"',
+    );
+    const dir = writeScenario(root, 'undeclared', yaml, {
+      'brief.md': '# Brief\n\nAsk {{param.user}}.\n',
+      'setup.sh': 'set -euo pipefail\necho "$KHL_PARAM_FILE"\necho "$KHL_PARAM_PORT"\n',
+      'solution.sh': 'echo {{param.file}}\n',
+      'selftest.yaml': VALID_SELFTEST.replace(
+        '  - { name: another way, script: "true" }',
+        '  - name: another way\n    script: |\n      true\n      echo "$KHL_PARAM_NOPE"',
+      ),
+    });
+    const line = yaml.split('\n').indexOf('    title: "{{param.owner}} owns the file"') + 1;
+    expect(said(dir)).toEqual([
+      `scenario.yaml:${line}: checks.0.title: no parameter "owner" is declared under params: (declared: file, mode)`,
+    ]);
+    // The scenario.yaml problem stops the load; the other files are checked once it is fixed.
+    const rest = writeScenario(root, 'undeclared-files', PARAM_YAML, {
+      'brief.md': '# Brief\n\nAsk {{param.user}}.\n',
+      'setup.sh': 'set -euo pipefail\necho "$KHL_PARAM_FILE"\necho "$KHL_PARAM_PORT"\n',
+      'solution.sh': 'echo {{param.file}}\n',
+      'selftest.yaml': VALID_SELFTEST.replace(
+        '  - { name: another way, script: "true" }',
+        '  - name: another way\n    script: |\n      true\n      echo "$KHL_PARAM_NOPE"',
+      ),
+    });
+    expect(said(rest).sort()).toEqual(
+      [
+        'brief.md:3: brief: no parameter "user" is declared under params: (declared: file, mode)',
+        'setup.sh:3: setup: $KHL_PARAM_PORT: no parameter "port" is declared under params: (declared: file, mode)',
+        'solution.sh:1: solution: scripts are not filled in: read the value from $KHL_PARAM_FILE, not {{param.file}}',
+        'selftest.yaml:5: otherSolutions.0.script: $KHL_PARAM_NOPE: no parameter "nope" is declared under params: (declared: file, mode)',
+      ].sort(),
+    );
+  });
+
+  it('refuses a placeholder in a scenario without params:, outside checks:, and a misspelt one', () => {
+    const none = writeScenario(
+      root,
+      'none',
+      VALID_YAML.replace('title: the mode is strict', 'title: "{{param.mode}}"'),
+    );
+    expect(said(none)).toEqual([
+      expect.stringMatching(
+        /^scenario\.yaml:15: checks\.1\.title: no parameter "mode" is declared under params: \(none is\)$/,
+      ),
+    ]);
+    const outside = writeScenario(
+      root,
+      'outside',
+      PARAM_YAML.replace('title: A small scenario', 'title: "For {{param.file}}"'),
+    );
+    expect(said(outside)).toEqual([
+      expect.stringMatching(/^scenario\.yaml:2: title: parameters are filled in only in checks:/),
+    ]);
+    const typo = writeScenario(root, 'typo', PARAM_YAML.replace('"{{param.file}}"', '"{{params.file}}"'));
+    expect(said(typo)).toEqual([
+      expect.stringMatching(/checks\.0\.probe\.path: write \{\{param\.file\}\} \(param, not params\)/),
+    ]);
+  });
+
+  it('refuses a bad params: entry where it is, and checks that some value would make invalid', () => {
+    const bad = writeScenario(root, 'bad', PARAM_YAML.replace('from: [a.txt, b.txt]', 'from: [a.txt]'));
+    expect(said(bad)).toEqual([
+      expect.stringMatching(/^scenario\.yaml:8: params\.file\.from: at least two values/),
+    ]);
+    // "700x" is no octal mode: bitmask refuses it, so the draw that gives it makes the check invalid.
+    const value = writeScenario(
+      root,
+      'value',
+      PARAM_YAML.replace('from: ["600", "400"]', 'from: ["600", "700x"]'),
+    );
+    expect(said(value)).toEqual([
+      expect.stringMatching(
+        /^scenario\.yaml:\d+: checks\.1\.expect\.value: with file="b\.txt", mode="700x": /,
+      ),
+    ]);
+  });
+
+  it('seeds: in selftest.yaml only with params:', () => {
+    const dir = writeScenario(root, 'seeds', VALID_YAML, {
+      'selftest.yaml': `${VALID_SELFTEST}seeds: [1, 2]\n`,
+    });
+    expect(said(dir)).toEqual([
+      expect.stringMatching(/^selftest\.yaml:8: seeds: seeds are for a scenario with params:/),
+    ]);
+  });
+});

@@ -52,6 +52,11 @@ describe('k8s-harden-lab exam (no terminal, no lab)', () => {
     expect(running.result).toBeNull();
     expect(running.tasks.map((t: { lab: string }) => t.lab)).toEqual(['none', 'none', 'none']);
     expect(new Set(running.tasks.map((t: { seed: number }) => t.seed)).size).toBe(3);
+    // Each task was set up with its own seed (derived from the exam's): its parameters come from it.
+    for (const t of running.tasks as Array<{ scenario: string; seed: number }>) {
+      const attempt = JSON.parse(fs.readFileSync(path.join(home, 'attempts', `${t.scenario}.json`), 'utf8'));
+      expect(attempt.seed, t.scenario).toBe(t.seed);
+    }
 
     // A second exam is refused while one runs
     const again = capture();

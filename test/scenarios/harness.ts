@@ -18,8 +18,10 @@ import { ProgressStore } from '../../src/adapters/progress-store.js';
 import { loadScenarios } from '../../src/adapters/scenario-loader.js';
 import { trainerDeps } from '../../src/cli/compose.js';
 import type { CheckResult } from '../../src/domain/checks.js';
+import { drawParams, renderText } from '../../src/domain/params.js';
 import { formatProblem, type Scenario } from '../../src/domain/scenario.js';
 import { isSolved } from '../../src/domain/scoring.js';
+import { selfTestSeeds } from '../../src/domain/selftest.js';
 import type { CommandResult } from '../../src/engine/ports.js';
 import { Trainer, type TrainerDeps } from '../../src/engine/trainer.js';
 
@@ -58,7 +60,8 @@ export type ScenarioHarness = {
   readonly trainer: Trainer;
   readonly scenario: Scenario;
   readonly workspace: string;
-  setup(): Promise<void>;
+  /** Sets up; with a seed, a parameterised scenario draws its values from it (else a fresh seed). */
+  setup(seed?: number): Promise<void>;
   solve(): Promise<void>;
   reset(): Promise<void>;
   check(): Promise<readonly CheckResult[]>;
@@ -73,7 +76,7 @@ export function scenarioHarness(trainer: Trainer, id: string): ScenarioHarness {
     trainer,
     scenario,
     workspace,
-    setup: () => trainer.setup(scenario),
+    setup: (seed) => trainer.setup(scenario, seed === undefined ? {} : { seed }),
     solve: () => trainer.solve(scenario),
     reset: () => trainer.reset(scenario),
     check: async () => (await trainer.check(scenario)).results,
@@ -152,7 +155,9 @@ export function shownText(results: readonly CheckResult[]): string {
 
 /** No result shows the content of a secret file of the workspace (a token). */
 export function expectSecretsHidden(h: ScenarioHarness, results: readonly CheckResult[]): void {
-  for (const file of h.scenario.selftest.secrets ?? []) {
+  const values = h.trainer.bound(h.scenario).bound?.values ?? {};
+  for (const named of h.scenario.selftest.secrets ?? []) {
+    const file = renderText(named, values);
     const target = path.join(h.workspace, file);
     if (!fs.existsSync(target)) continue;
     const secret = fs.readFileSync(target, 'utf8').trim();
@@ -176,12 +181,16 @@ export function shippedScenarios(lab: 'none' | 'cluster'): { ids: string[]; inva
  * The standard self-test of a cluster-free scenario, from its selftest.yaml: after setup every
  * graded check fails, after the reference solution it is solved, after reset the workspace is
  * gone; every other solution solves it; each near miss fails exactly its checks. No result ever
- * shows a secret file's content.
+ * shows a secret file's content. A scenario with `params:` proves the reference once per seed of
+ * its self-test (selfTestSeeds: `seeds:`, else three), each from a fresh setup that draws other
+ * values; the other cases run with the first seed.
  */
 export function defineScenarioSelfTest(id: string): void {
   const probe = createTestTrainer();
-  const { selftest } = probe.trainer.get(id);
+  const loaded = probe.trainer.get(id);
   probe.cleanup();
+  const { selftest } = loaded;
+  const seeds = selfTestSeeds(loaded);
   const timeout = (selftest.timeoutSeconds ?? 20) * 1000;
   describe(`scenario ${id}`, () => {
     let h: ScenarioHarness;
@@ -193,29 +202,44 @@ export function defineScenarioSelfTest(id: string): void {
     });
     afterEach(() => cleanup());
 
-    it(
-      'fails every graded check after setup, is solved by the reference solution, and reset removes the workspace',
-      async () => {
-        await h.setup();
-        expect(fs.existsSync(h.workspace)).toBe(true);
-        const fresh = await h.check();
-        expectAllGradedFail(fresh);
-        expectSecretsHidden(h, fresh);
-        await h.solve();
-        const solved = await h.check();
-        expectSolved(solved);
-        expectSecretsHidden(h, solved);
-        await h.reset();
-        expect(fs.existsSync(h.workspace)).toBe(false);
-      },
-      timeout,
-    );
+    const reference = async (seed: number | undefined) => {
+      await h.setup(seed);
+      expect(fs.existsSync(h.workspace)).toBe(true);
+      if (seed !== undefined) {
+        // Every placeholder is filled in with this seed's values, in the brief and in the checks.
+        const bound = h.trainer.bound(h.scenario);
+        expect(bound.bound?.seed).toBe(seed);
+        expect(bound.briefText).not.toMatch(/\{\{\s*param|‹/);
+        expect(JSON.stringify(bound.checks)).not.toMatch(/\{\{\s*param|‹/);
+      }
+      const fresh = await h.check();
+      expectAllGradedFail(fresh);
+      expectSecretsHidden(h, fresh);
+      await h.solve();
+      const solved = await h.check();
+      expectSolved(solved);
+      expectSecretsHidden(h, solved);
+      await h.reset();
+      expect(fs.existsSync(h.workspace)).toBe(false);
+    };
+    const what =
+      'fails every graded check after setup, is solved by the reference solution, and reset removes the workspace';
+    if (seeds.length === 0) it(what, () => reference(undefined), timeout);
+    else {
+      it(`draws different values for its seeds (${seeds.join(', ')})`, () => {
+        const specs = loaded.paramTemplate?.specs ?? {};
+        const drawn = new Set(seeds.map((seed) => JSON.stringify(drawParams(specs, seed))));
+        expect(drawn.size, `the seeds ${seeds.join(', ')} all draw the same values`).toBeGreaterThan(1);
+      });
+      for (const seed of seeds) it(`seed ${seed}: ${what}`, () => reference(seed), timeout);
+    }
+    const first = seeds[0];
 
     for (const solution of selftest.otherSolutions)
       it(
         `is solved another way: ${solution.name}`,
         async () => {
-          await h.setup();
+          await h.setup(first);
           await h.learner(solution.script);
           const results = await h.check();
           expectSolved(results);
@@ -228,7 +252,7 @@ export function defineScenarioSelfTest(id: string): void {
       it(
         `near miss fails ${miss.failing.join(', ')}: ${miss.name}`,
         async () => {
-          await h.setup();
+          await h.setup(first);
           await h.learner(miss.script);
           const results = await h.check();
           expectExactlyNotPassing(results, miss.failing, miss.mayAlsoFail);

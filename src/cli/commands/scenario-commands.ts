@@ -2,8 +2,9 @@ import path from 'node:path';
 import { log } from '../../adapters/log.js';
 import { loadScenarios } from '../../adapters/scenario-loader.js';
 import type { CheckResult } from '../../domain/checks.js';
+import { seedSchema } from '../../domain/random.js';
 import { DOMAINS, formatProblem } from '../../domain/scenario.js';
-import { describeError, EXIT } from '../../engine/errors.js';
+import { describeError, EXIT, UserError } from '../../engine/errors.js';
 import type { AppServices } from '../compose.js';
 import { formatDuration, type Io } from '../io.js';
 import { learningData } from './progress-report.js';
@@ -56,11 +57,24 @@ export function listCommand(services: AppServices, io: Io, options: { json?: boo
   return EXIT.ok;
 }
 
+/** `--seed N`: a whole number from 0 to 2147483647, else a usage error. */
+export function parseSeed(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const seed = Number(text);
+  if (text.trim() === '' || !seedSchema.safeParse(seed).success)
+    throw new UserError(
+      '--seed must be a whole number from 0 to 2147483647',
+      'for example --seed 42',
+      EXIT.usage,
+    );
+  return seed;
+}
+
 export async function startCommand(
   services: AppServices,
   io: Io,
   id: string,
-  options: { printBrief?: boolean; force?: boolean } = {},
+  options: { printBrief?: boolean; force?: boolean; seed?: number | undefined } = {},
 ): Promise<number> {
   const { trainer } = services;
   const scenario = trainer.get(id);
@@ -68,9 +82,23 @@ export async function startCommand(
   // Refused before anything is printed or touched: a scenario set up holds the learner's work.
   trainer.assertSetupAllowed(scenario, force);
   io.out(`Setting up ${scenario.title}…`);
-  await trainer.setup(scenario, { force, onLine: (line) => io.out(`  ${line}`) });
+  await trainer.setup(scenario, {
+    force,
+    onLine: (line) => io.out(`  ${line}`),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+  });
+  // With params: the values this setup drew, and how to draw them again.
+  const bound = trainer.bound(scenario);
+  if (bound.bound)
+    io.out(
+      `Parameters (seed ${bound.bound.seed}; \`k8s-harden-lab start ${id} --seed ${bound.bound.seed}\` draws them again): ${Object.entries(
+        bound.bound.values,
+      )
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}`,
+    );
   if (options.printBrief === false) return EXIT.ok;
-  io.out(`\n${scenario.briefText.trim()}\n`);
+  io.out(`\n${bound.briefText.trim()}\n`);
   io.out(`Workspace: ${trainer.workspace(scenario)}`);
   io.out(`In your shell: ${trainer.shellLine(scenario)}`);
   io.out(`Check your work with: k8s-harden-lab check ${id}`);
@@ -122,7 +150,7 @@ export async function checkCommand(
     io.out(
       `\n${passed}/${graded} graded checks pass · score ${outcome.score.percent}% · time ${formatDuration(outcome.elapsedMs)}`,
     );
-    if (outcome.completed) io.out(`\nSolved!\n\n${scenario.debriefText.trim()}`);
+    if (outcome.completed) io.out(`\nSolved!\n\n${trainer.bound(scenario).debriefText.trim()}`);
   }
   if (outcome.saveError !== undefined) return saveFailed(services, io, id, outcome.saveError);
   return outcome.allPass ? EXIT.ok : EXIT.checksFailing;

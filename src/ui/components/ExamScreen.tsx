@@ -293,7 +293,9 @@ export function ExamScreen(props: {
   const message = running?.message ? fitLines(running.message, width, 2) : [];
   const fixed = 1 + strip.length + 1 + 1 + 1 + shellLine.length + 1 + message.length + 1;
   const bodyHeight = Math.max(2, height - fixed);
-  const paneLines = scenario ? renderMarkdown(scenario.briefText, width - 2, theme.color) : [];
+  const paneLines = scenario
+    ? renderMarkdown((services.bound?.(scenario) ?? scenario).briefText, width - 2, theme.color)
+    : [];
   const maxScroll = Math.max(0, paneLines.length - bodyHeight);
   const scroll = Math.min(running?.scroll ?? 0, maxScroll);
   const planBody = lines?.body ?? [];

@@ -45,7 +45,7 @@ export function ResultScreen(props: {
   );
   const services = useServices();
   const lines = [
-    ...renderMarkdown(scenario.debriefText, width - 2, theme.color),
+    ...renderMarkdown((services.bound?.(scenario) ?? scenario).debriefText, width - 2, theme.color),
     ...commandsBesideReference(services, scenario, width - 2),
   ];
   const bodyHeight = Math.max(3, props.height - 2 - stats.length - 1);

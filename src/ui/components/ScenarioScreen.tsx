@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { type Dispatch, useEffect } from 'react';
+import { type Dispatch, useEffect, useMemo } from 'react';
 import type { CheckResult } from '../../domain/checks.js';
 import { DOMAINS, type Scenario } from '../../domain/scenario.js';
 import { useCommands } from '../hooks/use-commands.js';
@@ -125,6 +125,12 @@ export function ScenarioScreen(props: {
   const services = useServices();
   const theme = useTheme();
   const intents = useScenarioSession(scenario, session, dispatch, props.timing);
+  // With params: the brief of this attempt's values (read again when an attempt starts).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new attempt (startedAt) may have drawn new values
+  const briefText = useMemo(
+    () => (services.bound?.(scenario) ?? scenario).briefText,
+    [services, scenario, session.attempt?.startedAt, session.setUp],
+  );
   const lab = useLabStatus(scenario.lab === 'cluster');
   useMarkdownLoaded();
   const busy =
@@ -220,7 +226,7 @@ export function ScenarioScreen(props: {
           .replace(/\n+$/, '')
           .split('\n')
           .flatMap((l) => wrapText(l, width - 2))
-      : renderMarkdown(scenario.briefText, width - 2, theme.color);
+      : renderMarkdown(briefText, width - 2, theme.color);
   const maxScroll = Math.max(0, paneLines.length - bodyHeight);
   const scroll = Math.min(session.scroll, maxScroll);
   const paneTitle =
