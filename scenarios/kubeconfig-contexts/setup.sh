@@ -2,6 +2,8 @@
 # Creates the workspace files for kubeconfig-contexts. Everything stays inside $WORKSPACE.
 set -euo pipefail
 cd "$WORKSPACE"
+# Drawn from the attempt's seed (scenario.yaml params:): the new user.
+user="${KHL_PARAM_USER:?the user is drawn at setup}"
 
 cat > my-kube-config <<'YAML'
 apiVersion: v1
@@ -58,13 +60,18 @@ contexts:
     context:
       cluster: kubernetes-on-aws
       user: aws-user
+  - name: staging
+    context:
+      cluster: development
+      user: test-user
+      namespace: staging
 current-context: kubernetes-admin@kubernetes
 YAML
 
 # A fresh random token each attempt, so the answer cannot be remembered, only found.
 token="$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 40)"
-printf '%s\n' "$token" > john.token
-chmod 600 john.token my-kube-config
+printf '%s\n' "$token" > "$user.token"
+chmod 600 "$user.token" my-kube-config
 
 cat > .bashrc <<'RC'
 # ~/.bashrc of the kubeconfig-contexts workspace (HOME is the workspace here).
@@ -73,4 +80,4 @@ alias k=kubectl
 RC
 
 mkdir -p .kube
-echo "Workspace ready: my-kube-config, john.token and .bashrc are in $WORKSPACE"
+echo "Workspace ready: my-kube-config, $user.token and .bashrc are in $WORKSPACE"

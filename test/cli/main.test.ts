@@ -111,7 +111,8 @@ describe('main', () => {
   it('start, check --json, solve, check --json, progress --json', async () => {
     const id = 'kubeconfig-contexts';
     const start = capture();
-    expect(await main(['start', id], start)).toBe(0);
+    // Seed 1 draws the context production (the scenario's params: are drawn from the seed).
+    expect(await main(['start', id, '--seed', '1'], start)).toBe(0);
     expect(start.stdout()).toMatch(/Workspace: .*kubeconfig-contexts/);
 
     const failing = capture();
@@ -122,7 +123,7 @@ describe('main', () => {
       checkId: 'current-context',
       title: expect.any(String),
       status: 'fail',
-      expected: 'current-context of my-kube-config is `research`',
+      expected: 'current-context of my-kube-config is `production`',
       actual: 'found `kubernetes-admin@kubernetes`',
       graded: true,
       weight: 2,
@@ -152,6 +153,48 @@ describe('main', () => {
     const reset = capture();
     expect(await main(['reset', id], reset)).toBe(0);
     expect(fs.existsSync(path.join(home, 'workspaces', id))).toBe(false);
+  });
+
+  it('start --seed N draws the same parameters again; start without one draws a seed and keeps it for check', async () => {
+    const id = 'kubeconfig-contexts';
+    const line = (out: string) => out.split('\n').find((l) => l.startsWith('Parameters (seed'));
+    const first = capture();
+    expect(await main(['start', id, '--seed', '2', '--no-tui'], first)).toBe(0);
+    const drawn = line(first.stdout());
+    expect(drawn).toMatch(
+      /^Parameters \(seed 2; `k8s-harden-lab start kubeconfig-contexts --seed 2` draws them again\): context=\S+, namespace=\S+, user=\S+$/,
+    );
+    const user = /user=(\S+)$/.exec(drawn ?? '')?.[1] ?? '';
+    const context = /context=([^,]+),/.exec(drawn ?? '')?.[1] ?? '';
+    // The brief names the drawn values, setup made the user's token file, no placeholder is left.
+    expect(first.stdout()).toContain(`1. Make \`${context}\` the **current context of \`my-kube-config\`**.`);
+    expect(first.stdout()).not.toMatch(/\{\{|‹/);
+    expect(fs.existsSync(path.join(home, 'workspaces', id, `${user}.token`))).toBe(true);
+
+    // check, hint and solve use the attempt's seed.
+    const check = capture();
+    expect(await main(['check', id, '--json'], check)).toBe(1);
+    const results = JSON.parse(check.stdout()).results as Array<{ checkId: string; expected: string }>;
+    expect(results.find((r) => r.checkId === 'current-context')?.expected).toBe(
+      `current-context of my-kube-config is \`${context}\``,
+    );
+    expect(await main(['solve', id], capture())).toBe(0);
+    expect(await main(['check', id], capture())).toBe(0);
+
+    const again = capture();
+    expect(await main(['start', id, '--seed', '2', '--force', '--no-tui'], again)).toBe(0);
+    expect(line(again.stdout())).toBe(drawn);
+
+    // Without --seed: a fresh seed, kept with the attempt.
+    const fresh = capture();
+    expect(await main(['start', id, '--force', '--no-tui'], fresh)).toBe(0);
+    const seed = Number(/seed (\d+);/.exec(line(fresh.stdout()) ?? '')?.[1]);
+    const attempt = JSON.parse(fs.readFileSync(path.join(home, 'attempts', `${id}.json`), 'utf8'));
+    expect(attempt.seed).toBe(seed);
+
+    const bad = capture();
+    expect(await main(['start', id, '--seed', '-1', '--force'], bad)).toBe(2);
+    expect(bad.stderr()).toMatch(/--seed must be a whole number from 0 to 2147483647/);
   });
 
   it('a corrupt progress file is set aside with a note, never a crash', async () => {
