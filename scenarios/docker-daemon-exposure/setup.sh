@@ -3,9 +3,12 @@
 # real /etc, systemd or Docker: every path below is inside $WORKSPACE.
 set -euo pipefail
 cd "$WORKSPACE"
+# Drawn from the attempt's seed (scenario.yaml params:): where the TLS files are, as a host path.
+certs="${KHL_PARAM_CERTS:?}"
+certs="${certs#/}"
 command -v openssl >/dev/null 2>&1 || { echo "openssl is not installed" >&2; exit 1; }
 
-mkdir -p etc/docker/certs etc/systemd/system/docker.service.d lib/systemd/system root/docker-ca
+mkdir -p etc/docker "$certs" etc/systemd/system/docker.service.d lib/systemd/system root/docker-ca
 
 # The stock unit as the Debian package ships it (abridged).
 cat > lib/systemd/system/docker.service <<'UNIT'
@@ -47,17 +50,17 @@ ext() { printf '%s\n' "$@"; }
 key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
 key root/docker-ca/ca-key.pem
 openssl req -x509 -new -key root/docker-ca/ca-key.pem -subj "/CN=docker-host CA" -days 365 \
-  -addext basicConstraints=critical,CA:TRUE -out etc/docker/certs/ca.pem
-key etc/docker/certs/server-key.pem
-openssl req -new -key etc/docker/certs/server-key.pem -subj "/CN=docker-host" -out root/docker-ca/server.csr
+  -addext basicConstraints=critical,CA:TRUE -out "$certs/ca.pem"
+key "$certs/server-key.pem"
+openssl req -new -key "$certs/server-key.pem" -subj "/CN=docker-host" -out root/docker-ca/server.csr
 ext 'subjectAltName=DNS:docker-host,IP:10.0.0.10,IP:127.0.0.1' 'extendedKeyUsage=serverAuth' > root/docker-ca/server.ext
-openssl x509 -req -in root/docker-ca/server.csr -CA etc/docker/certs/ca.pem -CAkey root/docker-ca/ca-key.pem \
-  -CAcreateserial -days 365 -extfile root/docker-ca/server.ext -out etc/docker/certs/server-cert.pem 2>/dev/null
-key etc/docker/certs/key.pem
-openssl req -new -key etc/docker/certs/key.pem -subj "/CN=client" -out root/docker-ca/client.csr
+openssl x509 -req -in root/docker-ca/server.csr -CA "$certs/ca.pem" -CAkey root/docker-ca/ca-key.pem \
+  -CAcreateserial -days 365 -extfile root/docker-ca/server.ext -out "$certs/server-cert.pem" 2>/dev/null
+key "$certs/key.pem"
+openssl req -new -key "$certs/key.pem" -subj "/CN=client" -out root/docker-ca/client.csr
 ext 'extendedKeyUsage=clientAuth' > root/docker-ca/client.ext
-openssl x509 -req -in root/docker-ca/client.csr -CA etc/docker/certs/ca.pem -CAkey root/docker-ca/ca-key.pem \
-  -CAcreateserial -days 365 -extfile root/docker-ca/client.ext -out etc/docker/certs/cert.pem 2>/dev/null
-chmod 600 root/docker-ca/ca-key.pem etc/docker/certs/server-key.pem etc/docker/certs/key.pem
+openssl x509 -req -in root/docker-ca/client.csr -CA "$certs/ca.pem" -CAkey root/docker-ca/ca-key.pem \
+  -CAcreateserial -days 365 -extfile root/docker-ca/client.ext -out "$certs/cert.pem" 2>/dev/null
+chmod 600 root/docker-ca/ca-key.pem "$certs/server-key.pem" "$certs/key.pem"
 
 echo "Workspace ready: it stands for / of the Docker host ($WORKSPACE)"

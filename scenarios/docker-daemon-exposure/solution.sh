@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Reference solution: TLS on 2376 configured in daemon.json; the drop-in goes back to no -H flags.
+# Reference solution: TLS on the drawn port configured in daemon.json; the drop-in goes back to no
+# -H flags. The drawn values come in as KHL_PARAM_* (scenario.yaml params:).
 set -euo pipefail
 cd "$WORKSPACE"
 
-cat > etc/docker/daemon.json <<'JSON'
+cat > etc/docker/daemon.json <<JSON
 {
-  "hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2376"],
+  "hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:$KHL_PARAM_PORT"],
   "tlsverify": true,
-  "tlscacert": "/etc/docker/certs/ca.pem",
-  "tlscert": "/etc/docker/certs/server-cert.pem",
-  "tlskey": "/etc/docker/certs/server-key.pem",
+  "tlscacert": "$KHL_PARAM_CERTS/ca.pem",
+  "tlscert": "$KHL_PARAM_CERTS/server-cert.pem",
+  "tlskey": "$KHL_PARAM_CERTS/server-key.pem",
   "log-driver": "json-file",
   "log-opts": { "max-size": "10m", "max-file": "3" }
 }
