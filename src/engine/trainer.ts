@@ -178,7 +178,8 @@ export class Trainer {
    */
   bound(scenario: Scenario): Scenario {
     if (!scenario.paramTemplate) return scenario;
-    const seed = this.deps.attempts.get(scenario.id)?.seed;
+    // The running attempt's values; a stopped one (reset, hints carried) drew values nobody works on.
+    const seed = this.attempt(scenario.id)?.seed;
     return seed === undefined ? unboundScenario(scenario) : bindScenario(scenario, seed);
   }
 

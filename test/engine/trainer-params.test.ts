@@ -116,5 +116,10 @@ describe('a scenario with params', () => {
     // A forced re-start with another seed draws again.
     await t.trainer.setup(scenario, { force: true, seed: 12 });
     expect(t.trainer.bound(scenario).bound?.values).toEqual(drawParams(specs, 12));
+    // After a reset (a hint taken keeps a stopped attempt) nothing is drawn until the next setup.
+    t.trainer.revealHint(scenario, (await t.trainer.check(scenario)).results);
+    await t.trainer.reset(scenario);
+    expect(t.trainer.bound(scenario).bound).toBeUndefined();
+    expect(t.trainer.bound(scenario).briefText).toBe('Write ‹word› into ‹file›.\n');
   });
 });
