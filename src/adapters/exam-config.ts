@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { type ExamConfig, examConfigSchema } from '../domain/exam.js';
+import { parse } from './yaml.js';
 
 export const EXAM_FILE = 'exam.yaml';
 

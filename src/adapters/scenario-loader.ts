@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Document, isAlias, isNode, LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import {
   displayParams,
@@ -18,6 +17,7 @@ import {
 import type { Scenario, ScenarioData, ScenarioEntry, ScenarioProblem } from '../domain/scenario.js';
 import { scenarioSchema } from '../domain/scenario.js';
 import { type SelfTest, selfTestSchema } from '../domain/selftest.js';
+import { type Document, isAlias, isNode, LineCounter, parseDocument, visit } from './yaml.js';
 
 export const SCENARIO_FILE = 'scenario.yaml';
 export const SELFTEST_FILE = 'selftest.yaml';

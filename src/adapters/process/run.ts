@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { execa } from 'execa';
 import type { RunOptions as BaseRunOptions, CommandResult } from '../../engine/ports.js';
 import { log } from '../log.js';
 
@@ -48,6 +47,8 @@ export async function runCommand(
   const started = Date.now();
   const shown = options.secretArgs ? `${file} …` : describeCommand(file, args);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // execa and its hundred modules load on the first command, not before the home screen's first frame.
+  const { execa } = await import('execa');
   const subprocess = execa(file, [...args], {
     cwd: options.cwd,
     env: options.env as Record<string, string> | undefined,
