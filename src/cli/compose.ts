@@ -11,6 +11,7 @@ import { packageRoot, scenariosDir } from '../adapters/paths.js';
 import { runCommand } from '../adapters/process/run.js';
 import { ProgressStore } from '../adapters/progress-store.js';
 import { RecordStore } from '../adapters/record-store.js';
+import { cachedScenarios } from '../adapters/scenario-cache.js';
 import { loadScenarios } from '../adapters/scenario-loader.js';
 import { workspaces } from '../adapters/workspaces.js';
 import type { Scenario } from '../domain/scenario.js';
@@ -24,7 +25,6 @@ import type { CheckOutcome, ClusterHooks } from '../engine/trainer.js';
 import { Trainer, type TrainerDeps } from '../engine/trainer.js';
 import type { RunTuiOptions } from '../ui/run-tui.js';
 import type { ClusterLabHooks, UiServices } from '../ui/ui-services.js';
-import { resolveLab } from './lab-access.js';
 import { openWorkspaceShell } from './shells.js';
 import { examServices, learningServices } from './ui-learning.js';
 
@@ -50,12 +50,16 @@ export type TrainerOptions = {
   readonly progress: ProgressPort;
   readonly attempts: AttemptPort;
   readonly env?: NodeJS.ProcessEnv;
+  /** Keep the scenario list between runs (adapters/scenario-cache.ts): the app's start-up, not tests. */
+  readonly keepScenarioList?: boolean;
 } & Partial<Pick<TrainerDeps, 'resolveLab' | 'clusterHooks' | 'now' | 'record'>>;
 
 /** A Trainer's deps over the real adapters (the CLI, the TUI, the self-test harnesses). */
 export function trainerDeps(options: TrainerOptions): TrainerDeps {
   return {
-    scenarios: () => loadScenarios(options.scenariosRoot),
+    scenarios: options.keepScenarioList
+      ? () => cachedScenarios(options.scenariosRoot, loadScenarios)
+      : () => loadScenarios(options.scenariosRoot),
     progress: options.progress,
     attempts: options.attempts,
     workspaces: workspaces(options.env),
@@ -87,10 +91,12 @@ export function createServices(options: ServiceOptions = {}): AppServices {
     );
   const record = new RecordStore();
   const scenariosRoot = options.scenariosRoot ?? scenariosDir();
-  const lab = options.resolveLab ?? (() => resolveLab());
+  // The lab guard and the providers behind it load on the first cluster round, not at start-up.
+  const lab = options.resolveLab ?? (async () => (await import('./lab-access.js')).resolveLab());
   const trainer = new Trainer(
     trainerDeps({
       scenariosRoot,
+      keepScenarioList: true,
       progress,
       attempts: new AttemptStore(),
       // Cluster scenarios reach only the app's own lab, through the lab guard (cli/lab-access).
@@ -276,16 +282,33 @@ export function uiServicesFromApp(app: AppServices, extras: UiExtras = {}): UiSe
   };
 }
 
+/**
+ * React's production build for the terminal UI, unless NODE_ENV says otherwise: react, the
+ * reconciler and the scheduler pick their build from NODE_ENV when they are first imported, and
+ * the development build (extra checks and warnings for developers) made every render slower: the
+ * home screen's first frame took about 90 ms longer (docs/bench-startup.md). NODE_ENV is set only
+ * while they load, so the scripts and shells the app starts get the environment as it was. Tests
+ * import the UI directly and keep the development build, with its warnings.
+ */
+async function withProductionReact<T>(load: () => Promise<T>): Promise<T> {
+  if (process.env.NODE_ENV !== undefined) return load();
+  process.env.NODE_ENV = 'production';
+  try {
+    return await load();
+  } finally {
+    delete process.env.NODE_ENV;
+  }
+}
+
 /** The terminal UI over the app's services and the lab's offers (loaded on demand: Ink, React). */
 export async function openTui(
   app: AppServices,
   options: RunTuiOptions,
   env: NodeJS.ProcessEnv,
 ): Promise<number> {
-  const [{ runTui }, { tuiLabDeps }] = await Promise.all([
-    import('../ui/run-tui.js'),
-    import('./tui-lab.js'),
-  ]);
+  const [{ runTui }, { tuiLabDeps }] = await withProductionReact(() =>
+    Promise.all([import('../ui/run-tui.js'), import('./tui-lab.js')]),
+  );
   const lab = tuiLabDeps(env, {
     record: app.record,
     attempt: (id) => app.trainer.attempt(id)?.startedAt ?? null,

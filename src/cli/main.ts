@@ -3,15 +3,6 @@ import { Command, CommanderError, Option } from 'commander';
 import { scenariosDir } from '../adapters/paths.js';
 import { EXIT, printable } from '../engine/errors.js';
 import {
-  downCommand,
-  nodeCopyCommand,
-  nodeExecCommand,
-  nodeShellCommand,
-  repairCommand,
-  statusCommand,
-  upCommand,
-} from './commands/lab-commands.js';
-import {
   checkCommand,
   hintCommand,
   listCommand,
@@ -24,8 +15,12 @@ import {
 } from './commands/scenario-commands.js';
 import { type AppServices, createServices, lazyLifecycle, openTui } from './compose.js';
 import { type Io, processIo, reportError } from './io.js';
-import { resolveLab } from './lab-access.js';
-import { kubeconfigFor, providerForCommand } from './lab-wiring.js';
+
+// The lab commands and the providers behind them (kind, container engines, the offline build,
+// http/https) load when a lab command runs, not before the home screen's first frame.
+const labCommands = () => import('./commands/lab-commands.js');
+const providerForCommand = async (...args: Parameters<typeof import('./lab-wiring.js').providerForCommand>) =>
+  (await import('./lab-wiring.js')).providerForCommand(...args);
 
 const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
@@ -189,7 +184,7 @@ export function buildProgram(
     .option('--workers <n>', 'worker nodes', (v) => Number.parseInt(v, 10), 1)
     .action((opts: { provider?: string; offline?: boolean; workers: number }) =>
       run(async () =>
-        upCommand(await providerForCommand(opts, io.env), io, {
+        (await labCommands()).upCommand(await providerForCommand(opts, io.env), io, {
           workers: opts.workers,
         }),
       )(),
@@ -200,7 +195,7 @@ export function buildProgram(
     .description('remove the lab cluster and everything it made (build caches are kept)')
     .addOption(provider)
     .action((opts: { provider?: string }) =>
-      run(async () => downCommand(await providerForCommand(opts, io.env), io))(),
+      run(async () => (await labCommands()).downCommand(await providerForCommand(opts, io.env), io))(),
     );
 
   program
@@ -212,7 +207,8 @@ export function buildProgram(
     .action((opts: { recreate?: boolean }) =>
       run(async () => {
         const lifecycle = lazyLifecycle(io.env);
-        return repairCommand(io, opts, {
+        const { resolveLab } = await import('./lab-access.js');
+        return (await labCommands()).repairCommand(io, opts, {
           provider: () => providerForCommand({}, io.env),
           access: () => resolveLab({ env: io.env }),
           repair: async (access, onLine) => (await lifecycle()).repair(access, onLine),
@@ -226,7 +222,9 @@ export function buildProgram(
     .addOption(provider)
     .addOption(json)
     .action((opts: { provider?: string; json?: boolean }) =>
-      run(async () => statusCommand(await providerForCommand(opts, io.env), io, opts))(),
+      run(async () =>
+        (await labCommands()).statusCommand(await providerForCommand(opts, io.env), io, opts),
+      )(),
     );
 
   const lab = program.command('lab').description('the offline lab build (no registry needed; Linux, root)');
@@ -249,8 +247,8 @@ export function buildProgram(
       "print the path of the lab's own kubeconfig (export KUBECONFIG=$(k8s-harden-lab kubeconfig))",
     )
     .action(() =>
-      run(() => {
-        io.out(kubeconfigFor(io.env));
+      run(async () => {
+        io.out((await import('./lab-wiring.js')).kubeconfigFor(io.env));
         return EXIT.ok;
       })(),
     );
@@ -278,7 +276,13 @@ export function buildProgram(
     .action((ref: string, argv: string[]) =>
       run(async () => {
         const stdin = process.stdin.isTTY ? undefined : await readStdin();
-        return nodeExecCommand(await providerForCommand({}, io.env), io, ref, argv, stdin);
+        return (await labCommands()).nodeExecCommand(
+          await providerForCommand({}, io.env),
+          io,
+          ref,
+          argv,
+          stdin,
+        );
       })(),
     );
   node
@@ -286,7 +290,9 @@ export function buildProgram(
     .argument('<node>', 'control-plane, worker or a node name')
     .description('open an interactive shell on a node')
     .action((ref: string) =>
-      run(async () => nodeShellCommand(await providerForCommand({}, io.env), io, ref))(),
+      run(async () =>
+        (await labCommands()).nodeShellCommand(await providerForCommand({}, io.env), io, ref),
+      )(),
     );
   node
     .command('cp')
@@ -294,7 +300,9 @@ export function buildProgram(
     .argument('<to>', 'a local path or NODE:/path')
     .description('copy a file between this machine and a node')
     .action((from: string, to: string) =>
-      run(async () => nodeCopyCommand(await providerForCommand({}, io.env), io, from, to))(),
+      run(async () =>
+        (await labCommands()).nodeCopyCommand(await providerForCommand({}, io.env), io, from, to),
+      )(),
     );
 
   return program;

@@ -1,12 +1,13 @@
-import { existingLab } from '../adapters/lab/registry.js';
 import { errorMessage, UserError } from '../engine/errors.js';
 import type { RecordPort } from '../engine/ports.js';
-import { resolveNode } from './commands/lab-commands.js';
 import type { TuiLabOffers as RunTuiDeps } from './compose.js';
 import { lazyLifecycle } from './compose.js';
-import { resolveLab } from './lab-access.js';
-import { providerForCommand } from './lab-wiring.js';
 import { openNodeShell } from './shells.js';
+
+// The lab providers (kind, the container engines, the offline build, http/https) load on first
+// use, not before the home screen's first frame: nothing below is called to draw it.
+const registry = () => import('../adapters/lab/registry.js');
+const labAccess = () => import('./lab-access.js');
 
 /**
  * What the TUI gets from the lab: its health for the status bar, node shells (`n`), creating it
@@ -22,10 +23,10 @@ export function tuiLabDeps(
   },
 ): Pick<RunTuiDeps, 'labStatus' | 'nodeShell' | 'createLab' | 'clusterLab'> {
   const lifecycle = lazyLifecycle(env);
-  const provider = () => existingLab(env);
+  const provider = async () => (await registry()).existingLab(env);
   return {
     labStatus: async () => {
-      const p = provider();
+      const p = await provider();
       if (!p) return undefined;
       const s = await p.status();
       const healthy = s.exists && s.apiserverHealthy && s.nodes.length > 0 && s.nodes.every((n) => n.ready);
@@ -39,7 +40,7 @@ export function tuiLabDeps(
     },
     createLab: async (onStep, signal) => {
       try {
-        const p = await providerForCommand({}, env);
+        const p = await (await import('./lab-wiring.js')).providerForCommand({}, env);
         const available = await p.available();
         if (!available.ok)
           return {
@@ -56,17 +57,19 @@ export function tuiLabDeps(
       }
     },
     clusterLab: {
-      saveLastGood: async () => (await lifecycle()).saveLastGoodManifest(await resolveLab({ env })),
+      saveLastGood: async () =>
+        (await lifecycle()).saveLastGoodManifest(await (await labAccess()).resolveLab({ env })),
       restoreLastGood: async (onLine) =>
-        (await lifecycle()).restoreLastGoodManifest(await resolveLab({ env }), onLine),
+        (await lifecycle()).restoreLastGoodManifest(await (await labAccess()).resolveLab({ env }), onLine),
     },
     nodeShell: async (ref: string, scenarioId?: string) => {
-      const p = provider();
+      const p = await provider();
       if (!p) throw new Error('there is no lab: run `k8s-harden-lab up` first');
       const owner =
         recording && scenarioId
           ? { scenario: scenarioId, attempt: recording.attempt(scenarioId) }
           : undefined;
+      const { resolveNode } = await import('./commands/lab-commands.js');
       await openNodeShell(p, await resolveNode(p, ref), ref, recording?.record, owner);
     },
   };
