@@ -273,6 +273,10 @@ others' values. The values reach:
   \`KHL_PARAM_NAME\` (the name in capitals); the reference solution is shown with the values filled in;
 - **selftest.yaml**: \`secrets:\` may name a file after a parameter (\`"{{param.user}}.token"\`).
 
+A \`choice\` may also pick which of several faults setup injects (\`fault: { kind: choice, from:
+[anonymous-on, read-only-port] }\`, setup branching on \`$KHL_PARAM_FAULT\`), as long as every
+check judges the goal the same way whichever fault was drawn.
+
 \`validate\` refuses a reference to a parameter that is not declared (\`{{param.x}}\` or
 \`$KHL_PARAM_X\`), a placeholder where nothing is filled in (outside \`checks:\`, or in a script),
 and checks that some value of a parameter would make invalid (it parses them with every value of
