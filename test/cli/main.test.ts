@@ -174,7 +174,9 @@ describe('main', () => {
     // check, hint and solve use the attempt's seed.
     const check = capture();
     expect(await main(['check', id, '--json'], check)).toBe(1);
-    const results = JSON.parse(check.stdout()).results as Array<{ checkId: string; expected: string }>;
+    const checked = JSON.parse(check.stdout());
+    expect(checked).toMatchObject({ seed: 2, params: { user, context } });
+    const results = checked.results as Array<{ checkId: string; expected: string }>;
     expect(results.find((r) => r.checkId === 'current-context')?.expected).toBe(
       `current-context of my-kube-config is \`${context}\``,
     );

@@ -121,12 +121,15 @@ export async function checkCommand(
   const { trainer } = services;
   const scenario = trainer.get(id);
   const outcome = await trainer.check(scenario);
+  const drawn = trainer.bound(scenario);
   if (options.json) {
     io.out(
       JSON.stringify(
         {
           scenario: id,
           setUp: trainer.isSetUp(scenario),
+          // With params: the attempt's seed and the values drawn from it.
+          ...(drawn.bound ? { seed: drawn.bound.seed, params: drawn.bound.values } : {}),
           ...(trainer.isSetUp(scenario)
             ? {}
             : { note: `not set up yet: run \`k8s-harden-lab start ${id}\` first` }),
@@ -150,7 +153,7 @@ export async function checkCommand(
     io.out(
       `\n${passed}/${graded} graded checks pass · score ${outcome.score.percent}% · time ${formatDuration(outcome.elapsedMs)}`,
     );
-    if (outcome.completed) io.out(`\nSolved!\n\n${trainer.bound(scenario).debriefText.trim()}`);
+    if (outcome.completed) io.out(`\nSolved!\n\n${drawn.debriefText.trim()}`);
   }
   if (outcome.saveError !== undefined) return saveFailed(services, io, id, outcome.saveError);
   return outcome.allPass ? EXIT.ok : EXIT.checksFailing;
