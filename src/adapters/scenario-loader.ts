@@ -428,6 +428,21 @@ function readScenarioFolder(dir: string): ScenarioEntry {
   for (const field of ['setup', 'solution', 'reset'] as const)
     for (const { line, ref } of scriptRefs(texts[field], specs))
       problems.push({ file: rel(path.join(dir, data[field] ?? '')), line, field, reason: ref });
+  // A parameter nothing reads is a task that never changes with it: a mistake, said where it is declared.
+  if (specs) {
+    const used = new Set([
+      ...placeholdersInData(y.data).map((r) => r.ref.name),
+      ...[briefText, debriefText].flatMap((t) => placeholdersIn(t).map((r) => r.name)),
+      ...Object.values(texts).flatMap((t) => envRefsIn(t).map((r) => r.name)),
+    ]);
+    for (const name of Object.keys(specs))
+      if (!used.has(name))
+        at(
+          `params.${name}`,
+          `nothing uses it: name it as {{param.${name}}} in checks, brief.md or debrief.md, or as $KHL_PARAM_${name.toUpperCase()} in a script`,
+          ['params', name],
+        );
+  }
   data.files.forEach((f, i) => {
     inside(f, `files.${i}`, ['files', i]);
   });

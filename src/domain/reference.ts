@@ -278,7 +278,8 @@ A \`choice\` may also pick which of several faults setup injects (\`fault: { kin
 check judges the goal the same way whichever fault was drawn.
 
 \`validate\` refuses a reference to a parameter that is not declared (\`{{param.x}}\` or
-\`$KHL_PARAM_X\`), a placeholder where nothing is filled in (outside \`checks:\`, or in a script),
+\`$KHL_PARAM_X\`), a parameter nothing uses, a placeholder where nothing is filled in (outside
+\`checks:\`, or in a script),
 and checks that some value of a parameter would make invalid (it parses them with every value of
 each choice and word and both ends of each int), each as \`file:line: field: reason\`. A scenario
 without \`params:\` is read exactly as before. The self-test proves the reference solution with

@@ -430,6 +430,16 @@ describe('params', () => {
     ]);
   });
 
+  it('refuses a parameter nothing uses, at its declaration', () => {
+    const yaml = PARAM_YAML.replace('params:\n', 'params:\n  spare: { kind: int, min: 1, max: 9 }\n');
+    expect(said(writeScenario(root, 'spare', yaml))).toEqual([
+      'scenario.yaml:8: params.spare: nothing uses it: name it as {{param.spare}} in checks, brief.md or debrief.md, or as $KHL_PARAM_SPARE in a script',
+    ]);
+    // Read by a script only: used.
+    const script = writeScenario(root, 'script-only', yaml, { 'setup.sh': 'echo "$KHL_PARAM_SPARE"\n' });
+    expect(loadScenario(script).valid).toBe(true);
+  });
+
   it('seeds: in selftest.yaml only with params:', () => {
     const dir = writeScenario(root, 'seeds', VALID_YAML, {
       'selftest.yaml': `${VALID_SELFTEST}seeds: [1, 2]\n`,
