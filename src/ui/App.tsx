@@ -18,13 +18,18 @@ import { type AppState, modeOf, reducer } from './state.js';
 import type { UiServices } from './ui-services.js';
 
 export type Timing = {
-  /** Re-check interval while a scenario is set up (0 = only on file changes and `r`). */
+  /**
+   * Re-check interval while a scenario is set up and its workspace cannot be watched (0 = only on
+   * file changes and `r`, no poll at all).
+   */
   readonly pollMs: number;
+  /** The re-check interval while the workspace is watched (a change starts a round at once). */
+  readonly slowPollMs?: number;
   /** Timer refresh (0 = frozen; tests). */
   readonly tickMs: number;
 };
 
-export const DEFAULT_TIMING: Timing = { pollMs: 4000, tickMs: 1000 };
+export const DEFAULT_TIMING: Timing = { pollMs: 4000, slowPollMs: 30_000, tickMs: 1000 };
 
 export type AppProps = {
   readonly services: UiServices;

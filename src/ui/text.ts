@@ -57,6 +57,18 @@ export function formatElapsed(ms: number): string {
   return `${s}s`;
 }
 
+/**
+ * The running timer of a scenario, to the minute: `<1m`, `3m`, `1h 02m`. An open scenario left
+ * alone is then drawn again once a minute, not every second (each frame redraws the whole screen).
+ */
+export function formatTimer(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return '<1m';
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m` : `${m}m`;
+}
+
 /** The window of `count` rows of height `size` that keeps `index` visible, as [start, end). */
 export function windowAround(index: number, count: number, size: number): [number, number] {
   if (count <= size) return [0, count];

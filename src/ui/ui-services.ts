@@ -27,8 +27,11 @@ export type UiServices = Pick<
 > & {
   /** Messages to show once (a damaged progress file that was set aside). */
   readonly notices: readonly string[];
-  /** Calls `onChange` when files in the scenario's workspace change; returns the unsubscribe. */
-  watch(scenario: Parameters<Trainer['workspace']>[0], onChange: () => void): () => void;
+  /**
+   * Calls `onChange` when files in the scenario's workspace change; returns the unsubscribe. Its
+   * `watching` false says changes cannot be seen (no watcher here): the screen then polls often.
+   */
+  watch(scenario: Parameters<Trainer['workspace']>[0], onChange: () => void): WorkspaceWatch;
   /** The lab cluster's provider and health, for cluster scenarios. Absent without a lab provider. */
   labStatus?(): Promise<LabStatus | undefined>;
   /**
@@ -65,6 +68,9 @@ export type UiServices = Pick<
   /** The scenario as the attempt has it (params filled in). Absent: the scenario as loaded. */
   bound?(scenario: Scenario): Scenario;
 };
+
+/** The unsubscribe of `watch`; `watching` absent means the changes are seen. */
+export type WorkspaceWatch = (() => void) & { readonly watching?: boolean };
 
 export type UiLog = {
   warn(message: string, data?: Record<string, unknown>): void;

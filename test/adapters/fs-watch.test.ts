@@ -39,4 +39,14 @@ describe('watchTree', () => {
     const stop = watchTree(path.join(os.tmpdir(), 'khl-no-such-folder', 'x'), () => {});
     expect(() => stop()).not.toThrow();
   });
+
+  it('says whether it sees changes: the UI polls often when it does not', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-watch-'));
+    dirs.push(dir);
+    const stop = watchTree(dir, () => {});
+    expect(stop.watching).toBe(true);
+    stop();
+    expect(stop.watching).toBe(false);
+    expect(watchTree(path.join(dir, 'missing'), () => {}).watching).toBe(false);
+  });
 });

@@ -115,7 +115,7 @@ describe('scenario screen with the real trainer', () => {
     expect(started).toContain('✔ the workspace has app.yaml (not graded)');
     expect(started).toContain('expected: server.tls in app.yaml is `true`');
     expect(started).toContain('actual:   found `false`');
-    expect(started).toContain('⏱ 5m 00s');
+    expect(started).toContain('⏱ 5m score'); // to the minute: drawn again once a minute, not every second
     expect(fs.existsSync(path.join(workspace, 'app.yaml'))).toBe(true);
 
     // Hint: level, cost and text, and the score's ceiling drops

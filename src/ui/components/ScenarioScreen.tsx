@@ -1,17 +1,17 @@
 import { Box, Text } from 'ink';
-import { type Dispatch, useEffect, useMemo } from 'react';
+import { type Dispatch, useCallback, useEffect, useMemo } from 'react';
 import type { CheckResult } from '../../domain/checks.js';
 import { DOMAINS, type Scenario } from '../../domain/scenario.js';
 import { useCommands } from '../hooks/use-commands.js';
 import { type LabLine, useLabStatus } from '../hooks/use-lab-status.js';
 import { useMarkdownLoaded } from '../hooks/use-markdown.js';
-import { useNow } from '../hooks/use-now.js';
+import { useClockText, useNow } from '../hooks/use-now.js';
 import { type SessionTiming, useScenarioSession } from '../hooks/use-scenario-session.js';
 import type { Command, Mode } from '../keys.js';
 import { renderMarkdown } from '../markdown.js';
 import { type Theme, useServices, useTheme } from '../ServicesContext.js';
 import type { Action, AttemptView, ConfirmAction, Session, WatchView } from '../state.js';
-import { fitLines, formatElapsed, labelled, truncate, windowAround, wrapText } from '../text.js';
+import { fitLines, formatTimer, labelled, truncate, windowAround, wrapText } from '../text.js';
 import { HelpBar } from './HelpBar.js';
 import { Lines } from './Lines.js';
 
@@ -82,7 +82,7 @@ function WaitingBanner(props: {
   );
 }
 
-/** Timer and running score: the only part that re-renders every second. */
+/** Timer and running score: the only part that re-renders on the clock (once a minute). */
 function ScoreLine(props: {
   readonly attempt: AttemptView | null;
   readonly session: Session;
@@ -90,10 +90,17 @@ function ScoreLine(props: {
 }) {
   const services = useServices();
   const theme = useTheme();
-  const now = useNow(services.now, props.attempt && !props.attempt.finishedAt ? props.tickMs : 0);
   const a = props.attempt;
-  const end = a?.finishedAt ? Date.parse(a.finishedAt) : now;
-  const timer = a ? `⏱ ${formatElapsed(end - Date.parse(a.startedAt))}` : '⏱ –';
+  const startedAt = a?.startedAt;
+  const finishedAt = a?.finishedAt;
+  const elapsed = useCallback(
+    () =>
+      startedAt === undefined
+        ? '–'
+        : formatTimer((finishedAt ? Date.parse(finishedAt) : services.now()) - Date.parse(startedAt)),
+    [services, startedAt, finishedAt],
+  );
+  const timer = `⏱ ${useClockText(elapsed, a && !a.finishedAt ? props.tickMs : 0)}`;
   const s = props.session.score;
   const score = s
     ? s.forfeited

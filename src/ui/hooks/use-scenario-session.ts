@@ -7,8 +7,16 @@ import type { Action, AttemptView, Session } from '../state.js';
 import type { ClusterRound, ClusterWatchHandle } from '../ui-services.js';
 
 export type SessionTiming = {
-  /** Re-check this often while set up, besides file changes (0 = only on changes and `r`). */
+  /**
+   * Re-check this often while set up when the workspace cannot be watched (0 = only on changes and
+   * `r`: no poll at all).
+   */
   readonly pollMs: number;
+  /**
+   * The poll while the workspace is watched (file changes start a round at once): it only catches
+   * what no file change shows, such as time passing. Default: `pollMs`.
+   */
+  readonly slowPollMs?: number;
 };
 
 export type SessionIntents = {
@@ -41,6 +49,11 @@ export function shellNode(scenario: Scenario): string {
  * and node shells. Cluster scenarios, when the services offer `watchCluster`, take their rounds
  * from the cluster watch instead of the poll (waiting windows, the rollback offer and `restore`).
  * Everything goes through the services; results come back as actions.
+ *
+ * A quiet watch: a round asked for (open, setup, `r`, a file change) shows "checking…" and its
+ * result; a poll round shows nothing, and dispatches its result only when it differs from the one
+ * on screen (so a scenario left alone is not drawn again). The poll is slow while the workspace is
+ * watched, since a change starts a round at once.
  */
 export function useScenarioSession(
   scenario: Scenario,
@@ -54,6 +67,10 @@ export function useScenarioSession(
   const controller = useRef(new AbortController());
   const running = useRef(false);
   const again = useRef(false);
+  /** A round someone waits to see (open, setup, `r`, a file change) is asked for. */
+  const wanted = useRef(false);
+  /** What the screen shows of the last reported round, to tell a poll round that changed nothing. */
+  const shown = useRef<string | null>(null);
   const phase = useRef(session.phase);
   phase.current = session.phase;
 
@@ -71,10 +88,16 @@ export function useScenarioSession(
   const clusterWatch = useRef<ClusterWatchHandle | null>(null);
   const watched = scenario.lab === 'cluster' && services.watchCluster !== undefined;
 
-  /** Reports a scored round; opens the result the first time every graded check passes. */
+  /**
+   * Reports a scored round; opens the result the first time every graded check passes. `quiet`:
+   * a round no one asked for, not reported when it shows what the screen shows already.
+   */
   const report = useCallback(
-    (outcome: CheckOutcome) => {
+    (outcome: CheckOutcome, quiet = false) => {
       const attempt = attemptView();
+      const seen = JSON.stringify([outcome.results, outcome.score, outcome.allPass, attempt]);
+      if (quiet && seen === shown.current && !outcome.completed && outcome.saveError === undefined) return;
+      shown.current = seen;
       dispatch({
         type: 'check/done',
         id,
@@ -108,54 +131,68 @@ export function useScenarioSession(
     [id, dispatch, attemptView],
   );
 
-  const check = useCallback(() => {
-    if (phase.current === 'setting-up' || phase.current === 'resetting' || phase.current === 'suspended')
-      return;
-    if (clusterWatch.current) {
-      if (phase.current === 'idle') dispatch({ type: 'check/start', id });
-      clusterWatch.current.checkNow();
-      return;
-    }
-    if (running.current) {
-      again.current = true;
-      return;
-    }
-    running.current = true;
-    dispatch({ type: 'check/start', id });
-    void (async () => {
-      try {
-        do {
-          again.current = false;
-          const outcome = await services.check(scenario, { signal: controller.current.signal });
-          if (!alive.current) return;
-          report(outcome);
-        } while (again.current && alive.current);
-      } catch (error) {
-        if (alive.current) dispatch({ type: 'op/failed', id, message: messageOf(error) });
-      } finally {
-        running.current = false;
+  /** A round now (`quiet`: a poll round, shown only if it changes something); never two at once. */
+  const check = useCallback(
+    (quiet = false) => {
+      if (phase.current === 'setting-up' || phase.current === 'resetting' || phase.current === 'suspended')
+        return;
+      if (clusterWatch.current) {
+        if (phase.current === 'idle') dispatch({ type: 'check/start', id });
+        clusterWatch.current.checkNow();
+        return;
       }
-    })();
-  }, [services, scenario, id, dispatch, report]);
+      if (!quiet) {
+        wanted.current = true;
+        if (phase.current !== 'checking') dispatch({ type: 'check/start', id });
+      }
+      if (running.current) {
+        again.current = true;
+        return;
+      }
+      running.current = true;
+      void (async () => {
+        try {
+          do {
+            again.current = false;
+            const outcome = await services.check(scenario, { signal: controller.current.signal });
+            if (!alive.current) return;
+            // Asked for before or while it ran: reported (it ends "checking…"); else only a change.
+            const asked = wanted.current;
+            wanted.current = false;
+            report(outcome, !asked);
+          } while (again.current && alive.current);
+        } catch (error) {
+          wanted.current = false;
+          shown.current = null;
+          if (alive.current) dispatch({ type: 'op/failed', id, message: messageOf(error) });
+        } finally {
+          running.current = false;
+        }
+      })();
+    },
+    [services, scenario, id, dispatch, report],
+  );
 
   // A cluster scenario with a watch: its rounds (on open and after setup, every few seconds, on `r`
   // and on workspace changes) come back here with the waiting window and the rollback offer.
   // biome-ignore lint/correctness/useExhaustiveDependencies: setups starts it again after a re-start
   useEffect(() => {
     if (!session.setUp || !watched || !services.watchCluster) return;
+    let lastWatch: string | null = null;
     const onRound = ({ watch, outcome }: ClusterRound) => {
       if (!alive.current) return;
-      dispatch({
-        type: 'watch/state',
-        id,
-        watch: {
-          waiting: watch.waiting ?? null,
-          rollbackOffered: watch.rollbackOffered,
-          notice: watch.notice ?? null,
-        },
-        error: watch.error ?? null,
-      });
-      if (outcome) report(outcome);
+      // A round asked for ends "checking…"; one of the watch's own is shown only when it changed.
+      const asked = phase.current === 'checking';
+      const view = {
+        waiting: watch.waiting ?? null,
+        rollbackOffered: watch.rollbackOffered,
+        notice: watch.notice ?? null,
+      };
+      const error = watch.error ?? null;
+      const seen = JSON.stringify([view, error]);
+      if (asked || seen !== lastWatch) dispatch({ type: 'watch/state', id, watch: view, error });
+      lastWatch = seen;
+      if (outcome) report(outcome, !asked);
     };
     dispatch({ type: 'check/start', id });
     const handle = services.watchCluster(scenario, onRound);
@@ -168,18 +205,20 @@ export function useScenarioSession(
     };
   }, [session.setUp, session.setups, watched, services, scenario, id, dispatch, report]);
 
-  // A round on open and after setup; then on every workspace change and on a poll.
+  // A round on open and after setup; then on every workspace change, and quietly on a poll: a slow
+  // one while the workspace is watched, the usual one when it cannot be.
   // biome-ignore lint/correctness/useExhaustiveDependencies: setups starts it again after a re-start (a new workspace)
   useEffect(() => {
     if (!session.setUp || watched) return;
     check();
-    const stop = services.watch(scenario, check);
-    const timer = timing.pollMs > 0 ? setInterval(check, timing.pollMs) : undefined;
+    const stop = services.watch(scenario, () => check());
+    const every = stop.watching === false ? timing.pollMs : (timing.slowPollMs ?? timing.pollMs);
+    const timer = timing.pollMs > 0 && every > 0 ? setInterval(() => check(true), every) : undefined;
     return () => {
       stop();
       clearInterval(timer);
     };
-  }, [session.setUp, session.setups, watched, services, scenario, check, timing.pollMs]);
+  }, [session.setUp, session.setups, watched, services, scenario, check, timing.pollMs, timing.slowPollMs]);
 
   const busy = () =>
     phase.current === 'setting-up' || phase.current === 'resetting' || phase.current === 'restoring';
