@@ -1,5 +1,3 @@
-import http from 'node:http';
-import https from 'node:https';
 import type { LocalHttpAnswer, LocalHttpGet } from '../engine/ports.js';
 
 /**
@@ -7,16 +5,17 @@ import type { LocalHttpAnswer, LocalHttpGet } from '../engine/ports.js';
  * verification (a local https answer is judged by what it says, not by its certificate), the
  * answer cut at `maxBytes`, and every failure a value.
  */
-export const localHttpGet: LocalHttpGet = (url, options) =>
-  new Promise<LocalHttpAnswer>((resolve) => {
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch {
-      resolve({ reachable: false, message: `not a URL: ${url}` });
-      return;
-    }
-    const transport = target.protocol === 'https:' ? https : http;
+export const localHttpGet: LocalHttpGet = async (url, options) => {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return { reachable: false, message: `not a URL: ${url}` };
+  }
+  // node:http and node:https (with tls) load on the first request, not before the first frame.
+  const transport =
+    target.protocol === 'https:' ? (await import('node:https')).default : (await import('node:http')).default;
+  return new Promise<LocalHttpAnswer>((resolve) => {
     const req = transport.get(
       target,
       { timeout: options.timeoutMs, signal: options.signal, rejectUnauthorized: false, agent: false },
@@ -48,3 +47,4 @@ export const localHttpGet: LocalHttpGet = (url, options) =>
       resolve({ reachable: false, message: error.code ? `${error.code}: ${error.message}` : error.message }),
     );
   });
+};
