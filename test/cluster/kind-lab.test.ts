@@ -275,14 +275,50 @@ spec:
         'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-client, namespace: khl-lab-test}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: client}}}], ports: [{port: 8080}]}]\n',
       );
       expect(allow.exitCode, allow.stderr).toBe(0);
+      // kube-router resyncs every minute (--iptables-sync-period=1m) besides reacting to the event;
+      // on a 2-core machine running three clusters one allow rule once took over 3 minutes (seen
+      // twice in the tier, never on a quiet machine). If it times out, the failure says what
+      // kube-router was doing, so the next one can be told from a lab defect.
       const reopened = await waitFor(
         'the allow rule to let the client in',
         async () => {
           const r = await fetchFrom('client', `http://${webIp}:8080`);
           return r.stdout.includes('hello-from-web') ? r.stdout : undefined;
         },
-        180_000,
-      );
+        300_000,
+      ).catch(async (error: unknown) => {
+        const pods = await kubectl([
+          '-n',
+          'kube-system',
+          'get',
+          'pods',
+          '-l',
+          'k8s-app=kube-router',
+          '-o',
+          'wide',
+        ]);
+        const logs = await kubectl([
+          '-n',
+          'kube-system',
+          'logs',
+          '-l',
+          'k8s-app=kube-router',
+          '--tail=15',
+          '--prefix',
+        ]);
+        const policies = await kubectl([
+          '-n',
+          'khl-lab-test',
+          'get',
+          'networkpolicy,pods',
+          '-o',
+          'wide',
+          '--show-labels',
+        ]);
+        throw new Error(
+          `${(error as Error).message}\nkube-router pods:\n${pods.stdout}${pods.stderr}\nkube-router logs:\n${logs.stdout}${logs.stderr}\npolicies and pods:\n${policies.stdout}`,
+        );
+      });
       expect(reopened).toContain('hello-from-web');
       // Only the client: the other pod is still dropped.
       expect((await fetchFrom('other', `http://${webIp}:8080`)).exitCode).not.toBe(0);
