@@ -19,8 +19,7 @@ export type DoctorCheck = {
     | 'root'
     | 'go'
     | 'dockerd'
-    | 'offline-build'
-    | 'kube-bench';
+    | 'offline-build';
   readonly title: string;
   readonly status: DoctorStatus;
   readonly detail: string;
@@ -50,8 +49,6 @@ export type DoctorInput = {
   readonly minKind: string;
   /** The kind release the offline build compiles (labs/kind/offline/versions.env). */
   readonly offlineKind?: string;
-  /** The kube-bench the offline build compiles into the nodes (labs/kind/offline/versions.env). */
-  readonly kubeBenchVersion?: string;
   /** The lab's recorded API server URL, if a lab exists (its own port is not a clash). */
   readonly labServer?: string;
   readonly probes: SystemProbes;
@@ -116,29 +113,6 @@ function kindVersionCheck(
       fix: KIND_INSTALL_FIX,
     };
   return { id: 'kind', title: 'kind', status: 'ok', detail: `kind ${kind.version}` };
-}
-
-/**
- * How the learner gets kube-bench (scenario cis-controlplane; its checks do not need it): the
- * offline build puts it on every node, kindest/node images have none. A warning, never a failure.
- */
-function kubeBenchCheck(mode: DoctorMode, version = 'v0.15.6'): DoctorCheck {
-  if (mode === 'offline')
-    return {
-      id: 'kube-bench',
-      title: 'kube-bench',
-      status: 'ok',
-      detail: `kube-bench ${version} is built into the lab's nodes: k8s-harden-lab node exec control-plane -- kube-bench run --targets=master,etcd --config-dir /etc/kube-bench/cfg`,
-    };
-  const v = version.replace(/^v/, '');
-  return {
-    id: 'kube-bench',
-    title: 'kube-bench',
-    status: 'warn',
-    detail:
-      'kindest/node images have no kube-bench (only cis-controlplane uses it, and its checks do not need it)',
-    fix: `Install the release package on the control-plane node (needs the internet): k8s-harden-lab node exec control-plane -- sh -c 'curl -fsSL -o /tmp/kube-bench.deb https://github.com/aquasecurity/kube-bench/releases/download/v${v}/kube-bench_${v}_linux_$(dpkg --print-architecture).deb && dpkg -i /tmp/kube-bench.deb' (it reads /etc/kube-bench/cfg).`,
-  };
 }
 
 /** Runs every check (concurrently) and decides. Pure apart from the injected probes. */
@@ -383,8 +357,6 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
       detail: port === 'free' ? 'free' : 'could not test',
     });
   }
-
-  checks.push(kubeBenchCheck(mode, input.kubeBenchVersion));
 
   return { ok: checks.every((c) => c.status !== 'fail'), provider: 'kind', mode, checks };
 }

@@ -21,7 +21,6 @@ describe('runDoctor', () => {
       'disk:ok',
       'memory:ok',
       'port-6443:ok',
-      'kube-bench:warn',
     ]);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
   });
@@ -81,26 +80,6 @@ describe('runDoctor', () => {
     ).toBe('ok');
   });
 
-  it('says how a learner gets kube-bench: built into the offline nodes, a release package on kindest/node', async () => {
-    const kind = await runDoctor(input({}, { kubeBenchVersion: 'v0.15.6' }));
-    const line = kind.checks.find((c) => c.id === 'kube-bench');
-    expect(kind.ok).toBe(true);
-    expect(line).toMatchObject({ status: 'warn' });
-    expect(line?.fix).toContain(
-      'https://github.com/aquasecurity/kube-bench/releases/download/v0.15.6/kube-bench_0.15.6_linux_$(dpkg --print-architecture).deb',
-    );
-    expect(formatDoctorReport(kind)).toContain('! kube-bench: kindest/node images have no kube-bench');
-    const offline = await runDoctor(
-      input({ isRoot: true }, { mode: 'offline', kubeBenchVersion: 'v0.15.6' }),
-    );
-    expect(offline.checks.find((c) => c.id === 'kube-bench')).toMatchObject({
-      status: 'ok',
-      detail: expect.stringContaining(
-        'kube-bench run --targets=master,etcd --config-dir /etc/kube-bench/cfg',
-      ),
-    });
-  });
-
   it('points a machine without Docker or kind at the offline build', async () => {
     const r = await runDoctor(
       input({ isRoot: true, docker: { installed: false, reachable: false }, kind: { installed: false } }),
@@ -126,7 +105,6 @@ describe('runDoctor', () => {
       'disk',
       'memory',
       'port-6443',
-      'kube-bench',
     ]);
     expect(r.ok).toBe(false);
     expect(r.checks.find((c) => c.id === 'root')?.fix).toContain('sudo');

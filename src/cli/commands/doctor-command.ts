@@ -45,7 +45,6 @@ export async function doctorCommand(io: Io, options: { offline?: boolean; json: 
     kubernetesVersion: mode === 'offline' ? offlineVersion : images.default,
     minKind: images.minKind,
     ...(pins.KIND_VERSION ? { offlineKind: pins.KIND_VERSION } : {}),
-    ...(pins.KUBE_BENCH_VERSION ? { kubeBenchVersion: pins.KUBE_BENCH_VERSION } : {}),
     labServer: state?.server,
     probes,
   });
