@@ -21,7 +21,7 @@ export type OpenNotice = { readonly movedAside: string; readonly reason: string 
  * first frame about 100 ms, for a read and an atomic write.)
  *
  * An atomic write keeps the file whole, not the update: two processes that read, change and write
- * the file at once lose one change. So every write (and the open, which may set a bad file aside or
+ * the file at once lose one change. So every write (and an open that has to set a bad file aside or
  * write the defaults) holds `progress.json.lock` and reads the file afresh under it. Reads need no
  * lock: a write replaces the file by rename, so a reader sees one version or the next.
  */
@@ -34,6 +34,11 @@ export class ProgressStore implements ProgressPort {
     fs.mkdirSync(dir, { recursive: true });
     this.path = path.resolve(dir, PROGRESS_FILE_NAME);
     this.lockFile = `${this.path}.lock`;
+    // A good file needs nothing set aside or written: read without the lock, as every read is.
+    if (ProgressStore.isGood(this.path)) {
+      this.notice = undefined;
+      return;
+    }
     this.notice = withFileLock(this.lockFile, () => {
       const notice = ProgressStore.setAsideIfBad(this.path);
       // The defaults are written at open, as conf did: the file exists from the first run on.
@@ -42,6 +47,15 @@ export class ProgressStore implements ProgressPort {
         this.write({ version: PROGRESS_VERSION, scenarios: {}, ...stored });
       return notice;
     });
+  }
+
+  /** The file is there, valid and complete (the open then has nothing to do). */
+  private static isGood(file: string): boolean {
+    try {
+      return progressFileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8'))).success;
+    } catch {
+      return false;
+    }
   }
 
   /** Checks the file before it is read, so a bad one is kept (renamed) rather than silently cleared. */

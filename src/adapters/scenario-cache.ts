@@ -68,11 +68,11 @@ function fingerprintOf(root: string, codeRoot: string): Fingerprint {
     newestMs = Math.max(newestMs, st.mtimeMs, st.ctimeMs);
     lines.push(`${label} ${file} ${st.mode} ${st.size} ${st.mtimeMs} ${st.ctimeMs} ${st.ino}`);
   };
-  const walk = (label: string, base: string, sub: string, skip?: (name: string) => boolean) => {
+  const walk = (label: string, base: string, sub: string, skip?: (rel: string) => boolean) => {
     const abs = path.join(base, sub);
     const names = fs.readdirSync(abs).sort();
     for (const name of names) {
-      if (skip?.(name)) continue;
+      if (skip?.(sub ? `${sub}/${name}` : name)) continue;
       const rel = sub ? `${sub}/${name}` : name;
       const full = path.join(base, rel);
       const st = fs.lstatSync(full);
@@ -84,12 +84,13 @@ function fingerprintOf(root: string, codeRoot: string): Fingerprint {
         } catch {
           lines.push(`${label} ${rel}@ missing`);
         }
-      } else if (st.isDirectory()) walk(label, base, rel);
+      } else if (st.isDirectory()) walk(label, base, rel, skip);
     }
   };
   // The loader reads the folders at the top that are not hidden and not `_…`; all of each.
-  walk('scenario', root, '', (name) => name.startsWith('.') || name.startsWith('_'));
-  walk('code', codeRoot, '');
+  walk('scenario', root, '', (rel) => !rel.includes('/') && (rel.startsWith('.') || rel.startsWith('_')));
+  // The code: everything but source maps and the UI (adapters never import it; layers.test.ts).
+  walk('code', codeRoot, '', (rel) => rel.endsWith('.map') || rel === 'ui');
   return { key: hash(lines.join('\n')), newestMs };
 }
 
