@@ -1,15 +1,20 @@
 /**
  * Startup benchmark (prints figures; not a test). Launches the built app under a pseudo-terminal
  * N times and measures launch → first home-screen frame seen on the terminal, and peak RSS; in the
- * same run, the same for a bare Ink "hello" app as the baseline. Runs alternate between the two.
+ * same run, the same for a bare Ink "hello" app as the baseline. Runs alternate between them.
  *
  *   npm run build && npm run bench            # 15 runs each
  *   BENCH_RUNS=30 npm run bench
  *
  * How: `script -qfec` gives the child a real pty; `/usr/bin/time -f %M -o FILE` records its peak
- * RSS without writing to the terminal; K8S_HARDEN_LAB_EXIT_AFTER_FIRST_FRAME=1 makes the app quit
+ * RSS and CPU time (user + system) without writing to the terminal; K8S_HARDEN_LAB_EXIT_AFTER_FIRST_FRAME=1 makes the app quit
  * right after it drew the first frame (the hello fixture does the same). The clock stops when the
  * marker text of the first frame arrives on the pty, not when the process exits.
+ *
+ * The app keeps its scenario list between runs (src/adapters/scenario-cache.ts): the main row is
+ * a start with the list kept (every start after the first one, until a scenario or the app
+ * changes); the "first start" row gives each run a fresh data folder, so the scenario folders are
+ * read and checked as on the first start after an install or an edit.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,8 +26,20 @@ const root = path.resolve(import.meta.dirname, '..');
 const runs = Number(process.env.BENCH_RUNS ?? 15);
 const timeoutMs = 30_000;
 
-type Sample = { readonly firstFrameMs: number; readonly exitMs: number; readonly peakRssKb: number };
-type Target = { readonly name: string; readonly args: readonly string[]; readonly marker: string };
+type Sample = {
+  readonly firstFrameMs: number;
+  readonly exitMs: number;
+  readonly peakRssKb: number;
+  /** User + system CPU time of the process, launch to exit (less sensitive to a busy machine). */
+  readonly cpuMs: number;
+};
+type Target = {
+  readonly name: string;
+  readonly args: readonly string[];
+  readonly marker: string;
+  /** A data folder of its own for each run (nothing kept from the run before). */
+  readonly freshHome?: boolean;
+};
 
 function need(bin: string): void {
   if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0) {
@@ -38,16 +55,18 @@ function once(target: Target, env: NodeJS.ProcessEnv): Promise<Sample> {
     os.tmpdir(),
     `khl-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`,
   );
-  const command = ['/usr/bin/time', '-f', '%M', '-o', rssFile, process.execPath, ...target.args]
+  const command = ['/usr/bin/time', '-f', '%M %U %S', '-o', rssFile, process.execPath, ...target.args]
     .map(quote)
     .join(' ');
-  return new Promise((resolve, reject) => {
+  const home = target.freshHome ? fs.mkdtempSync(path.join(os.tmpdir(), 'khl-bench-fresh-')) : undefined;
+  const runEnv = home ? { ...env, K8S_HARDEN_LAB_HOME: home } : env;
+  return new Promise<Sample>((resolve, reject) => {
     const started = performance.now();
     let firstFrameMs: number | undefined;
     let seen = '';
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
       cwd: root,
-      env,
+      env: runEnv,
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     const timer = setTimeout(() => {
@@ -62,12 +81,18 @@ function once(target: Target, env: NodeJS.ProcessEnv): Promise<Sample> {
     child.on('close', (code) => {
       clearTimeout(timer);
       const exitMs = performance.now() - started;
-      const rss = Number.parseInt(fs.readFileSync(rssFile, 'utf8').trim().split('\n').at(-1) ?? '', 10);
+      const [rssText = '', user = '', system = ''] = (
+        fs.readFileSync(rssFile, 'utf8').trim().split('\n').at(-1) ?? ''
+      ).split(' ');
+      const rss = Number.parseInt(rssText, 10);
+      const cpuMs = (Number.parseFloat(user) + Number.parseFloat(system)) * 1000;
       fs.rmSync(rssFile, { force: true });
       if (firstFrameMs === undefined || code !== 0)
         reject(new Error(`${target.name}: exit ${code}, first frame not seen; output:\n${seen}`));
-      else resolve({ firstFrameMs, exitMs, peakRssKb: rss });
+      else resolve({ firstFrameMs, exitMs, peakRssKb: rss, cpuMs });
     });
+  }).finally(() => {
+    if (home) fs.rmSync(home, { recursive: true, force: true });
   });
 }
 
@@ -86,6 +111,7 @@ type Summary = {
   exitMedian: number;
   rssMedianMb: number;
   rssMaxMb: number;
+  cpuMedian: number;
 };
 
 function summarise(name: string, samples: readonly Sample[]): Summary {
@@ -101,10 +127,15 @@ function summarise(name: string, samples: readonly Sample[]): Summary {
     ),
     rssMedianMb: quantile(rss, 0.5),
     rssMaxMb: Math.max(...rss),
+    cpuMedian: quantile(
+      samples.map((s) => s.cpuMs),
+      0.5,
+    ),
   };
 }
 
 async function main(): Promise<void> {
+  const loadBefore = os.loadavg();
   need('script');
   need('/usr/bin/time');
   if (!fs.existsSync(path.join(root, 'dist', 'cli', 'main.js'))) {
@@ -127,44 +158,50 @@ async function main(): Promise<void> {
     args: [path.join(root, 'bin', 'k8s-harden-lab.js')],
     marker: 'Kubernetes hardening trainer',
   };
+  const firstStart: Target = { ...app, name: 'k8s-harden-lab, first start', freshHome: true };
   const hello: Target = {
     name: 'bare Ink hello (baseline)',
     args: [path.join(root, 'bench', 'fixtures', 'hello.mjs')],
     marker: 'Hello from Ink',
   };
-  const samples = new Map<Target, Sample[]>([
-    [app, []],
-    [hello, []],
-  ]);
+  const targets = [app, firstStart, hello];
+  const samples = new Map<Target, Sample[]>(targets.map((t) => [t, []]));
   try {
     // One warm-up each (file cache), not counted.
-    await once(app, env);
-    await once(hello, env);
+    for (const target of targets) await once(target, env);
     for (let i = 0; i < runs; i++)
-      for (const target of [app, hello]) samples.get(target)?.push(await once(target, env));
+      for (const target of targets) samples.get(target)?.push(await once(target, env));
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }
   const a = summarise(app.name, samples.get(app) ?? []);
+  const f = summarise(firstStart.name, samples.get(firstStart) ?? []);
   const h = summarise(hello.name, samples.get(hello) ?? []);
   const row = (s: Summary) =>
-    `| ${s.name.padEnd(30)} | ${s.median.toFixed(0).padStart(9)} | ${s.p95.toFixed(0).padStart(6)} | ${s.exitMedian.toFixed(0).padStart(16)} | ${s.rssMedianMb.toFixed(1).padStart(20)} | ${s.rssMaxMb.toFixed(1).padStart(6)} |`;
+    `| ${s.name.padEnd(30)} | ${s.median.toFixed(0).padStart(9)} | ${s.p95.toFixed(0).padStart(6)} | ${s.exitMedian.toFixed(0).padStart(16)} | ${s.rssMedianMb.toFixed(1).padStart(20)} | ${s.rssMaxMb.toFixed(1).padStart(6)} | ${s.cpuMedian.toFixed(0).padStart(16)} |`;
   console.log(
     `Startup: launch → first frame on a pty, ${runs} runs each (+1 warm-up), node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'})`,
   );
   console.log('');
   console.log(
-    '| app                            | median ms | p95 ms | exit ms (median) | peak RSS MB (median) | max MB |',
+    '| app                            | median ms | p95 ms | exit ms (median) | peak RSS MB (median) | max MB | CPU ms (median) |',
   );
   console.log(
-    '|--------------------------------|----------:|-------:|-----------------:|---------------------:|-------:|',
+    '|--------------------------------|----------:|-------:|-----------------:|---------------------:|-------:|----------------:|',
   );
   console.log(row(a));
+  console.log(row(f));
   console.log(row(h));
   console.log('');
   console.log(
-    `ratio app / baseline: first frame ×${(a.median / h.median).toFixed(2)} (median), ×${(a.p95 / h.p95).toFixed(2)} (p95); peak RSS ×${(a.rssMedianMb / h.rssMedianMb).toFixed(2)}`,
+    `ratio app / baseline: first frame ×${(a.median / h.median).toFixed(2)} (median), ×${(a.p95 / h.p95).toFixed(2)} (p95); peak RSS ×${(a.rssMedianMb / h.rssMedianMb).toFixed(2)}; CPU time ×${(a.cpuMedian / h.cpuMedian).toFixed(2)}`,
   );
+  console.log(
+    `first start / baseline: first frame ×${(f.median / h.median).toFixed(2)} (median), ×${(f.p95 / h.p95).toFixed(2)} (p95)`,
+  );
+  const load = os.loadavg();
+  const avg = (l: readonly number[]) => l.map((x) => x.toFixed(1)).join(' ');
+  console.log(`load average (1, 5, 15 min): ${avg(loadBefore)} before, ${avg(load)} after`);
 }
 
 await main();
