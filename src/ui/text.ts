@@ -47,6 +47,12 @@ export function truncate(text: string, width: number): string {
   return width <= 1 ? text.slice(0, width) : `${text.slice(0, width - 1)}…`;
 }
 
+/** Cuts one line to `width` from the start, with an ellipsis (a path keeps its last folders). */
+export function truncateStart(text: string, width: number): string {
+  if (text.length <= width) return text;
+  return width <= 1 ? text.slice(text.length - width) : `…${text.slice(text.length - width + 1)}`;
+}
+
 /** `3m 05s`, `42s`, `1h 02m`. */
 export function formatElapsed(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));

@@ -10,8 +10,9 @@ import { type SessionTiming, useScenarioSession } from '../hooks/use-scenario-se
 import type { Command, Mode } from '../keys.js';
 import { renderMarkdown } from '../markdown.js';
 import { type Theme, useServices, useTheme } from '../ServicesContext.js';
+import { isBusy, scenarioLayout, waitingLines } from '../scenario-layout.js';
 import type { Action, AttemptView, ConfirmAction, Session, WatchView } from '../state.js';
-import { fitLines, formatTimer, labelled, truncate, windowAround, wrapText } from '../text.js';
+import { formatTimer, truncate } from '../text.js';
 import { HelpBar } from './HelpBar.js';
 import { Lines } from './Lines.js';
 
@@ -39,27 +40,6 @@ function labText(lab: LabLine): string {
     case 'status':
       return `lab: ${lab.status.provider}${lab.status.cluster ? ` ${lab.status.cluster}` : ''} (${lab.status.health}${lab.status.detail ? `: ${lab.status.detail}` : ''})`;
   }
-}
-
-/** Log lines of a waiting window shown under its first line (the apiserver's last lines). */
-const WAITING_LOG_LINES = 4;
-
-/**
- * The waiting window as lines: its first line with how long it has lasted ("apiserver restarting —
- * waiting 12 s (…)"), then the last lines of the apiserver's log it carries.
- */
-export function waitingLines(
-  waiting: NonNullable<WatchView['waiting']>,
-  nowMs: number,
-  width: number,
-): string[] {
-  const [first = '', ...rest] = waiting.reason.split('\n');
-  const secs = `${Math.max(0, Math.round((nowMs - waiting.sinceMs) / 1000))} s`;
-  const head = first.includes('— waiting')
-    ? first.replace('— waiting', `— waiting ${secs}`)
-    : `${first} (${secs})`;
-  const tail = rest.filter((l) => l.trim() !== '').slice(-WAITING_LOG_LINES);
-  return [truncate(head, width), ...tail.map((l) => truncate(l.trimEnd(), width))];
 }
 
 /** The waiting banner: re-renders on the clock while the window lasts. */
@@ -140,8 +120,7 @@ export function ScenarioScreen(props: {
   );
   const lab = useLabStatus(scenario.lab === 'cluster');
   useMarkdownLoaded();
-  const busy =
-    session.phase === 'setting-up' || session.phase === 'resetting' || session.phase === 'restoring';
+  const busy = isBusy(session);
   // The lab is known to be missing (not merely unknown) and the app can create one.
   const noLab =
     scenario.lab === 'cluster' &&
@@ -153,93 +132,22 @@ export function ScenarioScreen(props: {
     if (offerNow) dispatch({ type: 'lab/offer', id: scenario.id });
   }, [offerNow, dispatch, scenario.id]);
 
-  // ---- lay out every section as lines, so the screen fits the terminal height ----
-  const budget = props.height;
-  const meta = `${DOMAINS[scenario.domain]} · ${scenario.difficulty} · ~${scenario.minutes} min · ${
-    scenario.lab === 'cluster' ? labText(lab) : 'local workspace, no cluster'
-  }`;
-  const workspace = `Workspace  ${services.workspace(scenario)}`;
-  // Whole, wrapped, never cut: it is meant to be pasted (c copies it).
-  const shell = labelled('Shell      ', services.shellLine(scenario), width, 99);
-
-  const results = session.results ?? [];
-  const graded = results.filter((r) => r.graded);
-  const passing = graded.filter((r) => r.status === 'pass').length;
-  const waitingCount = results.filter((r) => r.status === 'waiting').length;
-  let checksHead: string;
-  if (session.phase === 'setting-up') checksHead = 'Setting up…';
-  else if (session.phase === 'resetting') checksHead = 'Resetting…';
-  else if (session.phase === 'restoring') checksHead = 'Restoring the last apiserver manifest that worked…';
-  else if (session.phase === 'suspended') checksHead = 'In a shell; checks re-run when it ends.';
-  else if (!session.setUp)
-    checksHead = 'Not set up yet: press s to create the workspace and start the timer.';
-  else if (!session.results)
-    checksHead =
-      session.phase === 'checking' ? 'Checking…' : 'The checks could not run (see below); r retries.';
-  else
-    checksHead = `Checks: ${passing}/${graded.length} graded passing${
-      waitingCount > 0 ? ` · ${waitingCount} waiting` : ''
-    }${session.allPass ? ' · all pass! d shows the debrief' : ''}${
-      session.phase === 'checking' ? ' · checking…' : ''
-    }`;
-
-  const showLog = busy && session.log.length > 0;
-  const logLines = showLog ? session.log.map((l) => truncate(`  ${l}`, width)) : [];
-  const checkRows = session.setUp && !busy ? results : [];
-  const checkWindow = Math.min(checkRows.length, Math.max(3, Math.floor(budget / 4)));
-  const [cStart, cEnd] = windowAround(session.selected, checkRows.length, checkWindow);
-  const selected = checkRows[session.selected];
-  const detail = selected
-    ? [
-        ...labelled('  expected: ', selected.expected, width, 2),
-        ...labelled('  actual:   ', selected.actual, width, 2),
-      ]
-    : [];
-  const hint = session.hint
-    ? fitLines(
-        `Hint (${session.hint.level}, −${Math.round(session.hint.cost * 100)}%) for "${session.hint.checkTitle}": ${session.hint.text}`,
-        width,
-        6,
-      )
-    : [];
-  const message = session.message ? fitLines(session.message.text, width, 2) : [];
-  // The cluster watch: a waiting window (never a failed check) and the offer to roll back.
-  const watch = session.setUp && !busy ? session.watch : null;
-  const waiting = watch?.waiting ?? null;
-  const waitingHeight = waiting ? waitingLines(waiting, 0, width).length : 0;
-  const offer =
-    watch?.rollbackOffered && watch.notice
-      ? fitLines(`${watch.notice} Press b to restore it.`, width, 2)
-      : [];
-  const fixed =
-    2 +
-    1 +
-    shell.length +
-    1 +
-    1 +
-    logLines.length +
-    waitingHeight +
-    offer.length +
-    (cEnd - cStart) +
-    detail.length +
-    hint.length +
-    message.length +
-    1;
-  const bodyHeight = Math.max(2, budget - fixed);
-
-  const paneLines =
-    session.pane === 'solution' && session.solution !== null
-      ? session.solution
-          .replace(/\n+$/, '')
-          .split('\n')
-          .flatMap((l) => wrapText(l, width - 2))
-      : renderMarkdown(briefText, width - 2, theme.color);
-  const maxScroll = Math.max(0, paneLines.length - bodyHeight);
-  const scroll = Math.min(session.scroll, maxScroll);
-  const paneTitle =
-    session.pane === 'solution'
-      ? 'Reference solution (score forfeited) · esc back to the brief'
-      : `Brief${paneLines.length > bodyHeight ? ` · lines ${scroll + 1}–${Math.min(paneLines.length, scroll + bodyHeight)} of ${paneLines.length} · PgUp/PgDn` : ''}`;
+  // ---- what goes where at this width and height: scenario-layout.ts decides, this draws it ----
+  const layout = scenarioLayout({
+    width,
+    height: props.height,
+    title: scenario.title,
+    meta: `${DOMAINS[scenario.domain]} · ${scenario.difficulty} · ~${scenario.minutes} min · ${
+      scenario.lab === 'cluster' ? labText(lab) : 'local workspace, no cluster'
+    }`,
+    workspace: services.workspace(scenario),
+    shellLine: services.shellLine(scenario),
+    session,
+    brief: (w) => renderMarkdown(briefText, w, theme.color),
+  });
+  const { pane } = layout;
+  const selected = session.setUp && !busy ? session.results?.[session.selected] : undefined;
+  const waiting = session.setUp && !busy ? (session.watch?.waiting ?? null) : null;
 
   // ---- keys ----
   const hidden = new Set<Command>();
@@ -282,10 +190,10 @@ export function ScenarioScreen(props: {
         dispatch({ type: 'select/move', delta: 1 });
         return;
       case 'scroll-up':
-        dispatch({ type: 'scroll', delta: -Math.max(1, bodyHeight - 1), max: maxScroll });
+        dispatch({ type: 'scroll', delta: -pane.page, max: pane.maxScroll });
         return;
       case 'scroll-down':
-        dispatch({ type: 'scroll', delta: Math.max(1, bodyHeight - 1), max: maxScroll });
+        dispatch({ type: 'scroll', delta: pane.page, max: pane.maxScroll });
         return;
       case 'setup':
         if (noLab && !session.setUp && !busy) dispatch({ type: 'lab/offer', id: scenario.id });
@@ -357,43 +265,36 @@ export function ScenarioScreen(props: {
     <Box flexDirection="column" width={width}>
       <Box justifyContent="space-between" width={width}>
         <Text bold={theme.bold} wrap="truncate">
-          {truncate(scenario.title, Math.max(10, width - 34))}
+          {layout.title}
         </Text>
         <ScoreLine attempt={session.attempt} session={session} tickMs={props.timing.tickMs} />
       </Box>
       <Text color={theme.muted} wrap="truncate">
-        {truncate(meta, width)}
+        {layout.meta}
       </Text>
-      <Text wrap="truncate-start">{workspace}</Text>
-      <Lines lines={shell} color={theme.accent} />
-      <Text bold={theme.bold} color={session.pane === 'solution' ? theme.warn : undefined} wrap="truncate">
-        {truncate(`── ${paneTitle} `.padEnd(width, '─'), width)}
+      <Text wrap="truncate-start">{layout.workspace}</Text>
+      <Lines lines={layout.shell} color={theme.accent} />
+      <Text bold={theme.bold} color={pane.kind === 'solution' ? theme.warn : undefined} wrap="truncate">
+        {pane.title}
       </Text>
-      <Box flexDirection="column" height={bodyHeight} paddingLeft={1}>
-        <Lines lines={paneLines.slice(scroll, scroll + bodyHeight)} />
+      <Box flexDirection="column" height={pane.height} paddingLeft={1}>
+        <Lines lines={pane.lines} />
       </Box>
       <Text bold={theme.bold} color={session.allPass ? theme.ok : undefined} wrap="truncate">
-        {truncate(checksHead, width)}
+        {layout.checksHead}
       </Text>
-      <Lines lines={logLines} color={theme.muted} />
+      <Lines lines={layout.log} color={theme.muted} />
       {waiting ? <WaitingBanner waiting={waiting} width={width} tickMs={props.timing.tickMs} /> : null}
-      <Lines lines={offer} color={theme.warn} bold={theme.bold} />
-      {checkRows.slice(cStart, cEnd).map((r, i) => {
-        const index = cStart + i;
-        const mark = index === session.selected ? '›' : ' ';
-        return (
-          <Text key={r.checkId} wrap="truncate" inverse={theme.color && index === session.selected}>
-            {mark} <Text color={statusColor(theme, r.status)}>{SYMBOL[r.status]}</Text>{' '}
-            {truncate(
-              `${r.title}${r.graded ? '' : ' (not graded)'}${r.status === 'waiting' ? ' (waiting)' : ''}`,
-              width - 4,
-            )}
-          </Text>
-        );
-      })}
-      <Lines lines={detail} color={selected?.status === 'pass' ? theme.ok : theme.muted} />
-      <Lines lines={hint} color={theme.warn} />
-      <Lines lines={message} color={session.message?.kind === 'error' ? theme.fail : theme.accent} />
+      <Lines lines={layout.offer} color={theme.warn} bold={theme.bold} />
+      {layout.checks.map((r) => (
+        <Text key={r.checkId} wrap="truncate" inverse={theme.color && r.selected}>
+          {r.selected ? '›' : ' '} <Text color={statusColor(theme, r.status)}>{SYMBOL[r.status]}</Text>{' '}
+          {r.text}
+        </Text>
+      ))}
+      <Lines lines={layout.detail} color={selected?.status === 'pass' ? theme.ok : theme.muted} />
+      <Lines lines={layout.hint} color={theme.warn} />
+      <Lines lines={layout.message} color={session.message?.kind === 'error' ? theme.fail : theme.accent} />
       {props.confirm ? (
         <Text bold={theme.bold} color={theme.warn} wrap="truncate">
           {truncate(CONFIRM[props.confirm], width)}
