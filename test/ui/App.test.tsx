@@ -223,7 +223,7 @@ describe('scenario screen with the real trainer', () => {
     expect(trainer.progress('tls-on')).toMatchObject({ completed: true });
   });
 
-  it('shows "no lab" for cluster scenarios and says node shells are not there yet', async () => {
+  it('shows "no lab" for cluster scenarios and, without node shells, names the command that opens one', async () => {
     const dir = path.join(fixture.scenarios, 'tls-on');
     const yaml = fs
       .readFileSync(path.join(dir, 'scenario.yaml'), 'utf8')
@@ -234,7 +234,9 @@ describe('scenario screen with the real trainer', () => {
       initialState({ scenario: { id: 'tls-on', setUp: false, attempt: null } }),
     );
     await waitFor(app.lastFrame, (f) => f.includes('no lab'));
-    await press(app, 'n', 'Node shells arrive with the lab providers');
+    const frame = await press(app, 'n', 'No node shell from this screen');
+    expect(frame).toContain('k8s-harden-lab node shell control-plane');
+    expect(frame).not.toContain('arrive');
   });
 
   it('renders the lab line from labStatus and opens a node shell through the service', async () => {

@@ -307,7 +307,9 @@ export function useScenarioSession(
     }
     const open = services.openNodeShell?.bind(services);
     if (!open) {
-      say('Node shells arrive with the lab providers; use the shell line above for now.');
+      say(
+        `No node shell from this screen: run \`k8s-harden-lab node shell ${shellNode(scenario)}\` in a terminal.`,
+      );
       return;
     }
     dispatch({ type: 'suspend', id });
