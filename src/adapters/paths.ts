@@ -43,12 +43,12 @@ export function progressDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.K8S_HARDEN_LAB_PROGRESS_DIR ? path.resolve(env.K8S_HARDEN_LAB_PROGRESS_DIR) : dataDir(env);
 }
 
-/** The scenarios shipped with the app, or `K8S_HARDEN_LAB_SCENARIOS` for authors. */
+/** The installed package's folder: dist/adapters/paths.js or src/adapters/paths.ts, two levels up. */
 export function packageRoot(): string {
-  // dist/adapters/paths.js or src/adapters/paths.ts → two levels up is the package root.
   return path.resolve(import.meta.dirname, '..', '..');
 }
 
+/** The scenarios shipped with the app, or `K8S_HARDEN_LAB_SCENARIOS` for authors. */
 export function scenariosDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.K8S_HARDEN_LAB_SCENARIOS
     ? path.resolve(env.K8S_HARDEN_LAB_SCENARIOS)

@@ -1,13 +1,8 @@
 import fs from 'node:fs';
-import type { RunOptions as BaseRunOptions, CommandResult } from '../../engine/ports.js';
+import type { CommandResult, RunOptions } from '../../engine/ports.js';
 import { log } from '../log.js';
 
-export type { CommandResult };
-
-export type RunOptions = BaseRunOptions & {
-  /** Do not log the arguments (they may hold a token or key). */
-  readonly secretArgs?: boolean;
-};
+export type { CommandResult, RunOptions };
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -45,7 +40,7 @@ export async function runCommand(
   options: RunOptions = {},
 ): Promise<CommandResult> {
   const started = Date.now();
-  const shown = options.secretArgs ? `${file} …` : describeCommand(file, args);
+  const shown = describeCommand(file, args);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // execa and its hundred modules load on the first command, not before the home screen's first frame.
   const { execa } = await import('execa');
@@ -135,10 +130,4 @@ export async function runCommand(
     cancelled,
     failure,
   };
-}
-
-/** Resolves true when `file` can be found on PATH (or is an existing path). */
-export async function commandExists(file: string): Promise<boolean> {
-  const r = await runCommand('sh', ['-c', 'command -v "$1"', 'sh', file], { timeoutMs: 5_000 });
-  return r.exitCode === 0;
 }
