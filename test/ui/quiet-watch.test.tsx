@@ -3,11 +3,18 @@ import path from 'node:path';
 import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { uiServicesFrom } from '../../src/cli/compose.js';
+import type { CheckResult } from '../../src/domain/checks.js';
+import type { Scenario } from '../../src/domain/scenario.js';
 import type { Trainer } from '../../src/engine/trainer.js';
 import type { Timing } from '../../src/ui/App.js';
 import { initialState } from '../../src/ui/state.js';
 import { formatTimer } from '../../src/ui/text.js';
-import type { UiServices, WorkspaceWatch } from '../../src/ui/ui-services.js';
+import type {
+  ClusterRound,
+  ClusterWatchHandle,
+  UiServices,
+  WorkspaceWatch,
+} from '../../src/ui/ui-services.js';
 import { press, renderApp, waitFor } from './helpers/render.js';
 import { type Fixture, fixtureTrainer, makeFixture } from './helpers/scenario-fixture.js';
 
@@ -148,6 +155,61 @@ describe('a quiet watch (issue 14.6)', () => {
     now = START + 61_000;
     await waitFor(app.lastFrame, (f) => f.includes('⏱ 1m score'));
     expect(app.frames.length).toBe(frames + 1);
+  });
+});
+
+describe('a quiet cluster watch (issue 14.6)', () => {
+  it('draws a round of the watch only when it changes something', async () => {
+    // The fixture scenario as a cluster scenario, set up; the test plays the cluster watch.
+    const file = path.join(fixture.scenarios, 'tls-on', 'scenario.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('lab: none', 'lab: cluster'));
+    trainer.reload();
+    let onRound: ((round: ClusterRound) => void) | undefined;
+    let scenario: Scenario | undefined;
+    let n = 0;
+    const emit = (statuses: readonly CheckResult['status'][]) => {
+      if (!scenario || !onRound) throw new Error('the watch was not started');
+      const results: CheckResult[] = scenario.checks.map((c, i) => ({
+        checkId: c.id,
+        title: c.title,
+        status: statuses[i] ?? 'pass',
+        expected: 'as the task says',
+        actual: statuses[i] ?? 'pass',
+        graded: c.graded,
+        weight: c.weight,
+      }));
+      onRound({
+        watch: { round: ++n, results, rollbackOffered: false },
+        outcome: trainer.outcome(scenario, results),
+      });
+    };
+    const handle: ClusterWatchHandle = { checkNow: vi.fn(), restoreLastGood: vi.fn(), stop: vi.fn() };
+    const ui = uiServicesFrom(trainer, [], {
+      now: () => START + 60_000,
+      watch: manualWatch().watch,
+      watchCluster: (s, cb) => {
+        scenario = s;
+        onRound = cb;
+        return handle;
+      },
+    });
+    const attempt = trainer.attempt('tls-on') ?? null;
+    const app = renderApp(
+      ui,
+      initialState({ scenario: { id: 'tls-on', setUp: true, attempt }, notices: [] }),
+      { pollMs: 0, tickMs: 0 },
+    );
+    await until(() => onRound !== undefined);
+    emit(['fail', 'fail', 'pass']);
+    await waitFor(app.lastFrame, (f) => f.includes('Checks: 0/2 graded passing') && !f.includes('checking…'));
+    const frames = app.frames.length;
+    // The watch's own rounds, every few seconds, the same each time: nothing is drawn.
+    for (let i = 0; i < 5; i++) emit(['fail', 'fail', 'pass']);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(app.frames.length).toBe(frames);
+    // A round that changes a result is drawn.
+    emit(['pass', 'fail', 'pass']);
+    await waitFor(app.lastFrame, (f) => f.includes('Checks: 1/2 graded passing'));
   });
 });
 
