@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import Conf from 'conf';
 import type { AttemptOutcome, ProgressFile, ScenarioProgress } from '../domain/progress.js';
 import { PROGRESS_VERSION, progressFileSchema, recordAttempt } from '../domain/progress.js';
 import type { ProgressPort } from '../engine/ports.js';
@@ -14,42 +14,49 @@ export const PROGRESS_FILE_NAME = 'progress.json';
 export type OpenNotice = { readonly movedAside: string; readonly reason: string } | undefined;
 
 /**
- * Progress in one JSON file, written whole and atomically: a temp file of this process's own in the
- * same folder, flushed to disk, then renamed over the file (the file `conf` wrote before, in the
- * same format, so an existing progress.json reads on). Tokens, keys and command output never go in
- * here: only counts, scores and times. (Not `conf`: its import, with ajv, cost the home screen's
- * first frame about 100 ms, for a read and an atomic write.)
+ * Progress persisted with `conf` (atomic writes). The only module that imports conf. Tokens, keys
+ * and command output never go in here: only counts, scores and times.
  *
- * An atomic write keeps the file whole, not the update: two processes that read, change and write
- * the file at once lose one change. So every write (and an open that has to set a bad file aside or
- * write the defaults) holds `progress.json.lock` and reads the file afresh under it. Reads need no
- * lock: a write replaces the file by rename, so a reader sees one version or the next.
+ * conf's atomic write keeps the file whole, not the update: two processes that read, change and
+ * write the file at once lose one change. So every write (and the open, which may set a bad file
+ * aside or write the defaults) holds `progress.json.lock` and reads the file afresh under it.
+ * Reads need no lock: a write replaces the file by rename, so a reader sees one version or the next.
  */
 export class ProgressStore implements ProgressPort {
-  readonly path: string;
+  private readonly conf: Conf<ProgressFile>;
   private readonly lockFile: string;
   readonly notice: OpenNotice;
 
   constructor(dir: string = progressDir()) {
     fs.mkdirSync(dir, { recursive: true });
-    this.path = path.resolve(dir, PROGRESS_FILE_NAME);
-    this.lockFile = `${this.path}.lock`;
-    // A good file needs nothing set aside or written: read without the lock, as every read is.
-    if (ProgressStore.isGood(this.path)) {
+    const file = path.join(dir, PROGRESS_FILE_NAME);
+    this.lockFile = `${file}.lock`;
+    const open = () =>
+      new Conf<ProgressFile>({
+        cwd: dir,
+        configName: 'progress',
+        projectName: 'k8s-harden-lab',
+        defaults: { version: PROGRESS_VERSION, scenarios: {} },
+        clearInvalidConfig: true,
+        accessPropertiesByDotNotation: false,
+      });
+    // A good, complete file is only read by conf (it writes only when the defaults add something):
+    // no lock needed, as for every read. Otherwise the open may set a bad file aside or write the
+    // defaults, so it holds the lock.
+    if (ProgressStore.isGood(file)) {
       this.notice = undefined;
+      this.conf = open();
       return;
     }
-    this.notice = withFileLock(this.lockFile, () => {
-      const notice = ProgressStore.setAsideIfBad(this.path);
-      // The defaults are written at open, as conf did: the file exists from the first run on.
-      const stored = this.read();
-      if (stored.version === undefined || stored.scenarios === undefined)
-        this.write({ version: PROGRESS_VERSION, scenarios: {}, ...stored });
-      return notice;
-    });
+    const opened = withFileLock(this.lockFile, () => ({
+      notice: ProgressStore.setAsideIfBad(file),
+      conf: open(),
+    }));
+    this.notice = opened.notice;
+    this.conf = opened.conf;
   }
 
-  /** The file is there, valid and complete (the open then has nothing to do). */
+  /** The file is there, valid and complete (the open then has nothing to do but read it). */
   private static isGood(file: string): boolean {
     try {
       return progressFileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8'))).success;
@@ -58,7 +65,7 @@ export class ProgressStore implements ProgressPort {
     }
   }
 
-  /** Checks the file before it is read, so a bad one is kept (renamed) rather than silently cleared. */
+  /** Checks the file before conf reads it, so a bad one is kept (renamed) rather than silently cleared. */
   private static setAsideIfBad(file: string): OpenNotice {
     if (!fs.existsSync(file)) return undefined;
     let reason: string | undefined;
@@ -81,66 +88,25 @@ export class ProgressStore implements ProgressPort {
     return { movedAside: aside, reason };
   }
 
+  get path(): string {
+    return this.conf.path;
+  }
+
   all(): Readonly<Record<string, ScenarioProgress>> {
-    return this.read().scenarios ?? {};
+    return this.conf.get('scenarios');
   }
 
   get(id: string): ScenarioProgress | undefined {
-    return this.all()[id];
+    return this.conf.get('scenarios')[id];
   }
 
   /** Folds the outcome into the file as it is now on disk, under the lock: no other process's record is lost. */
   record(id: string, outcome: AttemptOutcome): ScenarioProgress {
     return withFileLock(this.lockFile, () => {
-      const stored = this.read();
-      const scenarios = stored.scenarios ?? {};
+      const scenarios = this.conf.get('scenarios');
       const next = recordAttempt(scenarios[id], outcome);
-      this.write({ ...stored, scenarios: { ...scenarios, [id]: next } });
+      this.conf.set('scenarios', { ...scenarios, [id]: next });
       return next;
     });
-  }
-
-  /** The file as it is on disk: nothing yet, or not JSON (changed by hand since the open), reads as empty. */
-  private read(): Partial<ProgressFile> {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw error;
-    }
-    try {
-      const data: unknown = JSON.parse(text);
-      return data !== null && typeof data === 'object' && !Array.isArray(data)
-        ? (data as Partial<ProgressFile>)
-        : {};
-    } catch {
-      return {};
-    }
-  }
-
-  /** Written whole: temp file, fsync, rename (through a symlinked progress.json to its target). */
-  private write(data: Partial<ProgressFile>): void {
-    let target = this.path;
-    try {
-      target = fs.realpathSync(this.path);
-    } catch {
-      // Not there yet: written where it belongs.
-    }
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    const tmp = `${target}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      const fd = fs.openSync(tmp, 'w', 0o666);
-      try {
-        fs.writeFileSync(fd, JSON.stringify(data, undefined, '\t'));
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-      fs.renameSync(tmp, target);
-    } catch (error) {
-      fs.rmSync(tmp, { force: true });
-      throw error;
-    }
   }
 }
