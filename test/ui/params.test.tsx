@@ -36,23 +36,13 @@ beforeEach(() => {
   fixture = makeFixture();
   const dir = path.join(fixture.scenarios, 'drawn-file');
   fs.mkdirSync(dir);
-  fs.writeFileSync(path.join(dir, 'scenario.yaml'), YAML);
-  fs.writeFileSync(path.join(dir, 'brief.md'), '# Fix it\n\nTurn TLS on in `{{param.file}}`.\n');
-  fs.writeFileSync(
-    path.join(dir, 'debrief.md'),
-    '# Debrief\n\n## Why it matters\n\nx\n\n## Common mistakes\n\ny\n',
-  );
-  fs.writeFileSync(
-    path.join(dir, 'setup.sh'),
-    'printf "server:\\n  tls: false\\n" > "$WORKSPACE/$KHL_PARAM_FILE"\n',
-  );
-  fs.writeFileSync(
-    path.join(dir, 'solution.sh'),
-    'printf "server:\\n  tls: true\\n" > "$WORKSPACE/$KHL_PARAM_FILE"\n',
-  );
-  fs.writeFileSync(
-    path.join(dir, 'selftest.yaml'),
-    [
+  const files: Record<string, string> = {
+    'scenario.yaml': YAML,
+    'brief.md': '# Fix it\n\nTurn TLS on in `{{param.file}}`.\n',
+    'debrief.md': '# Debrief\n\n## Why it matters\n\nx\n\n## Common mistakes\n\ny\n',
+    'setup.sh': 'printf "server:\\n  tls: false\\n" > "$WORKSPACE/$KHL_PARAM_FILE"\n',
+    'solution.sh': 'printf "server:\\n  tls: true\\n" > "$WORKSPACE/$KHL_PARAM_FILE"\n',
+    'selftest.yaml': [
       'otherSolutions:',
       '  - { name: by hand, script: "sed -i s/false/true/ \\"$KHL_PARAM_FILE\\"" }',
       'nearMisses:',
@@ -60,7 +50,8 @@ beforeEach(() => {
       '  - { name: another file, failing: [tls-enabled], script: "echo x > other.yaml" }',
       '',
     ].join('\n'),
-  );
+  };
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   vi.stubEnv('K8S_HARDEN_LAB_HOME', fixture.home);
   ({ trainer } = fixtureTrainer(fixture, () => new Date('2030-01-01T00:00:00Z')));
 });
