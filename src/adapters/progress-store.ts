@@ -70,9 +70,10 @@ export class ProgressStore implements ProgressPort {
     if (!fs.existsSync(file)) return undefined;
     let reason: string | undefined;
     try {
-      const parsed = progressFileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+      const data: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const parsed = progressFileSchema.safeParse(data);
       if (!parsed.success) {
-        const version = (JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown })?.version;
+        const version = (data as { version?: unknown } | null)?.version;
         reason =
           version !== PROGRESS_VERSION
             ? `unknown format version ${JSON.stringify(version)}`
