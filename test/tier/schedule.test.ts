@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clusterScenarioIds, selfTestCaseCount } from '../cluster/scenarios/shims.js';
+import { clusterScenarioIds, selfTestCaseCount, usesThisMachine } from '../cluster/scenarios/shims.js';
 import { longestFirst, readDurations } from '../cluster/sequencer.js';
 
 // The cluster tier's schedule (fast tier: no cluster needed): one file per self-test case, longest first.
@@ -37,5 +37,11 @@ describe('cluster tier schedule', () => {
     fs.writeFileSync(path.join(dir, 's', 'selftest.yaml'), 'otherSolutions: [\n');
     expect(selfTestCaseCount('s', dir)).toBe(1);
     expect(clusterScenarioIds().length).toBeGreaterThan(10);
+  });
+
+  it('keeps the cases of a scenario that asks from this machine in one file (one port for every cluster)', () => {
+    expect(usesThisMachine('api-endpoints')).toBe(true);
+    expect(usesThisMachine('abac-policy')).toBe(false);
+    expect(usesThisMachine('no-such-scenario')).toBe(false);
   });
 });
