@@ -6,7 +6,8 @@ source "$SCENARIO_DIR/../_lib/lab.sh"
 
 # shellcheck disable=SC2016 # the node's shell expands these.
 lab_node_sh control-plane '
-  id=$(crictl ps -a --name kube-apiserver -q | head -n 1)
+  # The newest EXITED attempt: the newest of all may have just started and printed nothing yet.
+  id=$(crictl ps -a --name kube-apiserver --state exited -q | head -n 1)
   crictl logs "$id" 2>&1 | grep -m1 "unknown flag" > /root/apiserver-error.txt
   sed -i "s/--authorization-modus=/--authorization-mode=/" /etc/kubernetes/manifests/kube-apiserver.yaml'
 sleep 5
