@@ -78,6 +78,10 @@ describe('a scenario with params in the TUI', () => {
     expect(shown).not.toContain('‹file›');
     expect(started).toContain(`✘ server.tls is true in ${file}`);
     expect(fs.existsSync(path.join(fixture.home, 'workspaces', 'drawn-file', file))).toBe(true);
+    // The seed is on screen, so the learner can draw the same task again (start --seed N).
+    const seed = trainer.attempt('drawn-file')?.seed;
+    expect(seed).toBeTypeOf('number');
+    expect(await waitFor(app.lastFrame, (f) => f.includes(`seed ${seed}`))).toContain(`seed ${seed}`);
 
     const hinted = await press(app, 'h', 'max 95%');
     expect(hinted.replace(/\s+/g, ' ')).toContain(`Look at the server section of ${file}.`);

@@ -137,9 +137,10 @@ export function ScenarioScreen(props: {
     width,
     height: props.height,
     title: scenario.title,
+    // The seed before the lab's words, so a narrow terminal cuts those first.
     meta: `${DOMAINS[scenario.domain]} · ${scenario.difficulty} · ~${scenario.minutes} min · ${
-      scenario.lab === 'cluster' ? labText(lab) : 'local workspace, no cluster'
-    }`,
+      scenario.paramTemplate && session.attempt?.seed !== undefined ? `seed ${session.attempt.seed} · ` : ''
+    }${scenario.lab === 'cluster' ? labText(lab) : 'local workspace, no cluster'}`,
     workspace: services.workspace(scenario),
     shellLine: services.shellLine(scenario),
     session,

@@ -8,6 +8,8 @@ export type AttemptView = {
   readonly finishedAt: string | null;
   readonly hints: readonly { readonly checkId: string; readonly level: HintLevel }[];
   readonly forfeited: boolean;
+  /** The seed a parameterised scenario's values were drawn from (`start <id> --seed N` again). */
+  readonly seed?: number | undefined;
 };
 
 export type HintView = {
