@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { uiServicesFrom } from '../../src/cli/compose.js';
 import type { Trainer } from '../../src/engine/trainer.js';
 import { initialState } from '../../src/ui/state.js';
 import type { UiServices } from '../../src/ui/ui-services.js';
 import { KEY, press, renderApp, waitFor } from './helpers/render.js';
-import { type Fixture, fixtureTrainer, makeFixture } from './helpers/scenario-fixture.js';
+import { type Fixture, fixtureTrainer, makeFixture, removeFixture } from './helpers/scenario-fixture.js';
 
 let fixture: Fixture;
 let trainer: Trainer;
@@ -37,11 +36,7 @@ beforeEach(() => {
   ({ trainer } = fixtureTrainer(fixture, () => new Date('2030-01-01T00:00:00Z')));
 });
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllEnvs();
-  fs.rmSync(fixture.root, { recursive: true, force: true });
-});
+afterEach(() => removeFixture(fixture));
 
 describe('home screen', () => {
   it('groups scenarios by domain, shows invalid ones with their reason, moves and filters', async () => {

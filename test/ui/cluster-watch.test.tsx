@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AttemptStore } from '../../src/adapters/attempt-store.js';
 import { clusterWatcher, uiServicesFrom } from '../../src/cli/compose.js';
@@ -11,7 +10,7 @@ import type { CheckOutcome, Trainer } from '../../src/engine/trainer.js';
 import { initialState } from '../../src/ui/state.js';
 import type { ClusterRound, ClusterWatchHandle, UiServices } from '../../src/ui/ui-services.js';
 import { press, renderApp, settle, waitFor } from './helpers/render.js';
-import { type Fixture, fixtureTrainer, makeFixture } from './helpers/scenario-fixture.js';
+import { type Fixture, fixtureTrainer, makeFixture, removeFixture } from './helpers/scenario-fixture.js';
 
 let fixture: Fixture;
 let trainer: Trainer;
@@ -103,11 +102,7 @@ beforeEach(() => {
   ({ trainer, attempts } = fixtureTrainer(fixture, () => new Date(clock)));
 });
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllEnvs();
-  fs.rmSync(fixture.root, { recursive: true, force: true });
-});
+afterEach(() => removeFixture(fixture));
 
 const helpBar = (frame: string) => frame.trimEnd().split('\n').at(-1) ?? '';
 

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExamStore } from '../../src/adapters/exam-store.js';
 import { examRunner, uiServicesFrom } from '../../src/cli/compose.js';
@@ -8,7 +7,7 @@ import { examServices } from '../../src/cli/ui-learning.js';
 import type { Trainer } from '../../src/engine/trainer.js';
 import type { UiServices } from '../../src/ui/ui-services.js';
 import { KEY, press, renderApp, waitFor } from './helpers/render.js';
-import { type Fixture, fixtureTrainer, makeFixture } from './helpers/scenario-fixture.js';
+import { type Fixture, fixtureTrainer, makeFixture, removeFixture } from './helpers/scenario-fixture.js';
 
 const RIGHT = '\u001B[C';
 const LEFT = '\u001B[D';
@@ -47,11 +46,7 @@ beforeEach(() => {
   store = new ExamStore(path.join(fixture.home, 'exams'));
 });
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllEnvs();
-  fs.rmSync(fixture.root, { recursive: true, force: true });
-});
+afterEach(() => removeFixture(fixture));
 
 /** The clock ticks every 20 ms of real time; the test moves the fake clock itself. */
 const TIMING = { pollMs: 0, tickMs: 20 };

@@ -8,7 +8,7 @@ import type { Trainer } from '../../src/engine/trainer.js';
 import { initialState } from '../../src/ui/state.js';
 import type { LabCreateResult, LabStatus, UiServices } from '../../src/ui/ui-services.js';
 import { KEY, press, renderApp, settle, waitFor } from './helpers/render.js';
-import { type Fixture, fixtureTrainer, makeFixture } from './helpers/scenario-fixture.js';
+import { type Fixture, fixtureTrainer, makeFixture, removeFixture } from './helpers/scenario-fixture.js';
 
 let fixture: Fixture;
 let trainer: Trainer;
@@ -57,11 +57,7 @@ beforeEach(() => {
   ({ trainer } = fixtureTrainer(fixture, () => new Date('2030-01-01T00:00:00Z')));
 });
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllEnvs();
-  fs.rmSync(fixture.root, { recursive: true, force: true });
-});
+afterEach(() => removeFixture(fixture));
 
 /** No lab yet; from the home screen, `L` starts creating one through a fake service. */
 async function creatingLabFromHome() {

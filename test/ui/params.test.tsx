@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { uiServicesFrom } from '../../src/cli/compose.js';
 import type { Trainer } from '../../src/engine/trainer.js';
 import { initialState } from '../../src/ui/state.js';
 import { press, renderApp, waitFor } from './helpers/render.js';
-import { type Fixture, fixtureTrainer, makeFixture } from './helpers/scenario-fixture.js';
+import { type Fixture, fixtureTrainer, makeFixture, removeFixture } from './helpers/scenario-fixture.js';
 
 // The fixture's tls-on, with the file to fix drawn per attempt: its name in the brief, the check
 // and the hint, and in setup's environment.
@@ -55,11 +54,7 @@ beforeEach(() => {
   vi.stubEnv('K8S_HARDEN_LAB_HOME', fixture.home);
   ({ trainer } = fixtureTrainer(fixture, () => new Date('2030-01-01T00:00:00Z')));
 });
-afterEach(() => {
-  cleanup();
-  vi.unstubAllEnvs();
-  fs.rmSync(fixture.root, { recursive: true, force: true });
-});
+afterEach(() => removeFixture(fixture));
 
 describe('a scenario with params in the TUI', () => {
   it('shows ‹file› before setup, and the drawn file in the brief, the checks and the hint after', async () => {

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { uiServicesFrom } from '../../src/cli/compose.js';
 import type { CheckResult } from '../../src/domain/checks.js';
@@ -16,7 +15,7 @@ import type {
   WorkspaceWatch,
 } from '../../src/ui/ui-services.js';
 import { press, renderApp, waitFor } from './helpers/render.js';
-import { type Fixture, fixtureTrainer, makeFixture } from './helpers/scenario-fixture.js';
+import { type Fixture, fixtureTrainer, makeFixture, removeFixture } from './helpers/scenario-fixture.js';
 
 // Issue 14.6, a quiet watch: a round on a file change, a slow poll besides, and a poll round that
 // changes nothing draws nothing. Driven through the real trainer and real keystrokes.
@@ -81,11 +80,7 @@ beforeEach(() => {
   ({ trainer } = fixtureTrainer(fixture, () => new Date(START)));
 });
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllEnvs();
-  fs.rmSync(fixture.root, { recursive: true, force: true });
-});
+afterEach(() => removeFixture(fixture));
 
 const workspaceFile = (name: string) => path.join(fixture.home, 'workspaces', 'tls-on', name);
 

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { cleanup } from 'ink-testing-library';
+import { vi } from 'vitest';
 import { AttemptStore } from '../../../src/adapters/attempt-store.js';
 import { ProgressStore } from '../../../src/adapters/progress-store.js';
 import { trainerDeps } from '../../../src/cli/compose.js';
@@ -132,4 +134,11 @@ export function fixtureTrainer(
     }),
   );
   return { trainer, progress, attempts };
+}
+
+/** A UI test's end: Ink unmounted, the environment as it was, the fixture's temp root gone. */
+export function removeFixture(fixture: Fixture): void {
+  cleanup();
+  vi.unstubAllEnvs();
+  fs.rmSync(fixture.root, { recursive: true, force: true });
 }
