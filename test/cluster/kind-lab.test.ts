@@ -144,7 +144,7 @@ spec:
   - name: web
     image: ${image}
     imagePullPolicy: IfNotPresent
-    command: [sh, -c, 'mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 8080 -h /www']
+    command: [sh, -c, 'mkdir -p /www/cgi-bin && echo hello-from-web > /www/index.html && printf "#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho \\$REMOTE_ADDR\\n" > /www/cgi-bin/ip && chmod +x /www/cgi-bin/ip && exec httpd -f -p 8080 -h /www']
 ---
 apiVersion: v1
 kind: Service
@@ -246,6 +246,21 @@ spec:
       );
       expect(viaName).toContain('hello-from-web');
       expect((await fetchFrom('client', `http://${clusterIp}`)).stdout).toContain('hello-from-web');
+    });
+
+    it("keeps a pod's own address from one node to a pod on the other (no NAT between pods)", async () => {
+      // A NetworkPolicy allows pods by label, i.e. by their addresses: pod-to-pod traffic that left
+      // its node masqueraded (kube-router v2.1.0's pod egress, with a stale set of pod ranges)
+      // arrived from the node's address and no allow rule ever matched it.
+      const ipOf = async (pod: string) =>
+        (
+          await kubectl(['-n', 'khl-lab-test', 'get', 'pod', pod, '-o', 'jsonpath={.status.podIP}'])
+        ).stdout.trim();
+      const webIp = await ipOf('web');
+      const seen = async (pod: string) =>
+        (await fetchFrom(pod, `http://${webIp}:8080/cgi-bin/ip`)).stdout.replace(/[[\]\s]|::ffff:/g, '');
+      expect(await seen('client')).toBe(await ipOf('client'));
+      expect(await seen('other')).toBe(await ipOf('other'));
     });
 
     it('enforces NetworkPolicy: default-deny ingress blocks pod to pod, an allow rule reopens it for one app', async () => {
