@@ -36,7 +36,9 @@ khl_hashes() {
 # khl_restore < records  — restores files from stdin lines `R <base64 path> <mode> <uid> <gid>
 # <base64 content>` or removes them for `D <base64 path>`; prints `R <path> <sha256>` (`-` when
 # removed). A restored file goes to a dot-file in the same folder first (the kubelet's static-pod
-# reader ignores it), then an atomic rename.
+# reader ignores it), then an atomic rename. A file that already has the kept bytes, mode and owner
+# is left alone: rewriting it would only move its mtime, and the last-good apiserver manifest is
+# kept only while the running apiserver is newer than its manifest (khl_save_last_good).
 khl_restore() {
   local tag p mode uid gid data f tmp
   while read -r tag p mode uid gid data; do
@@ -49,6 +51,11 @@ khl_restore() {
     tmp="$(dirname "$f")/.khl-restore.$(basename "$f")"
     mkdir -p "$(dirname "$f")"
     printf '%s' "$data" | base64 -d >"$tmp"
+    if [ -f "$f" ] && [ "$(stat -c '%a %u %g' "$f")" = "$mode $uid $gid" ] && cmp -s "$tmp" "$f"; then
+      rm -f -- "$tmp"
+      echo "R $f $(sha256sum "$f" | cut -d' ' -f1)"
+      continue
+    fi
     chmod "$mode" "$tmp"
     chown "$uid:$gid" "$tmp"
     mv -f "$tmp" "$f"
@@ -90,14 +97,16 @@ khl_save_last_good() {
   local m="$1" g="$2" force="$3" started
   [ -f "$m" ] || return 0
   mkdir -p "$(dirname "$g")"
+  # Already kept (a manifest saved again without a change, e.g. by an editor, is still the one
+  # that worked).
+  if [ -f "$g" ] && cmp -s "$m" "$g"; then
+    echo same
+    return 0
+  fi
   if [ "$force" != 1 ]; then
     started=$(khl_newest kube-apiserver | cut -d' ' -f3)
     [ -n "$started" ] || return 0
     awk -v s="$started" -v m="$(stat -c %Y "$m")" 'BEGIN { exit !(s > m) }' || return 0
-  fi
-  if cmp -s "$m" "$g"; then
-    echo same
-    return 0
   fi
   cp -p "$m" "$g.tmp"
   mv -f "$g.tmp" "$g"

@@ -91,7 +91,16 @@ describe('rollback to the last apiserver manifest that worked (real lab)', () =>
             ? true
             : undefined,
         60_000,
-      );
+      ).catch(async (error: unknown) => {
+        // The watch keeps a manifest only when the running apiserver is newer than it: say both.
+        const facts = await sh(
+          `stat -c 'manifest mtime %Y' ${APISERVER_MANIFEST}; bt=$(awk '/^btime/{print $2}' /proc/stat); hz=$(getconf CLK_TCK); for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null | grep -q '^kube-apiserver ' && awk -v bt=$bt -v hz=$hz '{sub(/^.*\\) /, ""); print "apiserver started", int(bt + $20 / hz)}' $p/stat; done; true`,
+        ).catch((e: unknown) => String(e));
+        const last = states.at(-1);
+        throw new Error(
+          `${(error as Error).message}\n${facts}\nlast round: ${JSON.stringify(last?.results[0] ?? last?.notice)}`,
+        );
+      });
       expect(states.at(-1)?.results[0]?.status).toBe('pass');
 
       // 2. A flag this apiserver does not know: it exits at once, every time the kubelet starts it.

@@ -120,6 +120,35 @@ describe('backup and restore', () => {
     expect(lines.join('\n')).toMatch(/waiting for the apiserver[\s\S]*cluster healthy/);
   });
 
+  it('leaves a file that still has its kept bytes, mode and owner untouched (its mtime too)', async () => {
+    const nodeRoot = path.join(tmp, 'node-backups-same');
+    const dir = path.join(tmp, 'manifests');
+    fs.mkdirSync(dir);
+    const manifest = path.join(dir, 'kube-apiserver.yaml');
+    const changed = path.join(dir, 'changed.yaml');
+    fs.writeFileSync(manifest, 'apiVersion: v1\n');
+    fs.writeFileSync(changed, 'before\n');
+    // An old mtime, so a rewrite would show.
+    const old = new Date('2026-01-01T00:00:00Z');
+    fs.utimesSync(manifest, old, old);
+    const provider = new FakeLabProvider();
+    const access = { provider, kubeconfigPath: kubeconfig };
+    const life = new ClusterLifecycle({
+      io: testLifecycleIo(),
+      nodeBackupRoot: nodeRoot,
+      nodeFiles: [],
+      pollMs: 10,
+      sleep: async () => {},
+    });
+    const s = scenario([manifest, changed]);
+    await life.beforeSetup(s, access, () => {});
+    fs.writeFileSync(changed, 'after\n');
+    await life.afterReset(s, access, () => {});
+    expect(fs.readFileSync(changed, 'utf8')).toBe('before\n');
+    expect(fs.statSync(manifest).mtime.toISOString()).toBe(old.toISOString());
+    expect(fs.readdirSync(dir).sort()).toEqual(['changed.yaml', 'kube-apiserver.yaml']);
+  });
+
   it('knows which files need a kubelet restart', () => {
     expect(isKubeletFile('/var/lib/kubelet/config.yaml')).toBe(true);
     expect(isKubeletFile('/var/lib/kubelet/kubeadm-flags.env')).toBe(true);
