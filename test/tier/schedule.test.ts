@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { selfTestSeeds } from '../../src/domain/selftest.js';
 import { clusterScenarioIds, selfTestCaseCount, usesThisMachine } from '../cluster/scenarios/shims.js';
 import { longestFirst, readDurations } from '../cluster/sequencer.js';
+import { createTestTrainer } from '../scenarios/harness.js';
 
 // The cluster tier's schedule (fast tier: no cluster needed): one file per self-test case, longest first.
 describe('cluster tier schedule', () => {
@@ -37,6 +39,40 @@ describe('cluster tier schedule', () => {
     fs.writeFileSync(path.join(dir, 's', 'selftest.yaml'), 'otherSolutions: [\n');
     expect(selfTestCaseCount('s', dir)).toBe(1);
     expect(clusterScenarioIds().length).toBeGreaterThan(10);
+  });
+
+  it('writes as many case files as the cluster harness has cases (a reference per seed with params)', () => {
+    const { trainer, cleanup } = createTestTrainer();
+    try {
+      const ids = clusterScenarioIds();
+      const counts = Object.fromEntries(ids.map((id) => [id, selfTestCaseCount(id)]));
+      const cases = Object.fromEntries(
+        ids.map((id) => {
+          const s = trainer.get(id);
+          const references = selfTestSeeds(s).length || 1;
+          return [id, references + s.selftest.otherSolutions.length + s.selftest.nearMisses.length];
+        }),
+      );
+      expect(counts).toEqual(cases);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('counts a reference case per seed for a scenario with params', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-shims-'));
+    fs.mkdirSync(path.join(dir, 'p'));
+    fs.writeFileSync(
+      path.join(dir, 'p', 'scenario.yaml'),
+      'lab: cluster\nparams:\n  ns: { kind: choice, from: [a, b] }\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'p', 'selftest.yaml'),
+      'nearMisses:\n  - { name: b, script: y, failing: [c] }\n',
+    );
+    expect(selfTestCaseCount('p', dir)).toBe(3 + 1);
+    fs.writeFileSync(path.join(dir, 'p', 'selftest.yaml'), 'seeds: [4, 9]\n');
+    expect(selfTestCaseCount('p', dir)).toBe(2);
   });
 
   it('keeps the cases of a scenario that asks from this machine in one file (one port for every cluster)', () => {

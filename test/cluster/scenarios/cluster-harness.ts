@@ -11,6 +11,7 @@ import { runCommand } from '../../../src/adapters/process/run.js';
 import { resolveLab } from '../../../src/cli/lab-access.js';
 import type { CheckResult } from '../../../src/domain/checks.js';
 import type { Scenario } from '../../../src/domain/scenario.js';
+import { selfTestSeeds } from '../../../src/domain/selftest.js';
 import { ClusterLifecycle } from '../../../src/engine/cluster-lifecycle.js';
 import type { ClusterAccess } from '../../../src/engine/probes/types.js';
 import { testLifecycleIo } from '../../helpers/probe-io.js';
@@ -98,14 +99,18 @@ function printResults(label: string, results: readonly CheckResult[]): void {
  * check fails; the reference solution solves it (graded checks and guards); after reset the
  * backed-up node files are byte-identical to before setup and the cluster is healthy. Every other
  * solution solves it; each near miss fails exactly its checks (an `error` counts as not passing:
- * a probe may refuse to guess) — each case set up and reset on its own. `only` defines one case
- * (0 the reference, then the other solutions, then the near misses): the tier gives each case a
+ * a probe may refuse to guess) — each case set up and reset on its own. With `params:` the
+ * reference is a case per seed of the self-test. `only` defines one case (the reference(s), then
+ * the other solutions, then the near misses): the tier gives each case a
  * file of its own so cases spread over the clusters (shims.ts).
  */
 export function defineClusterSelfTest(id: string, only?: number): void {
   const inCi = process.env.CI === 'true';
   const probe = createTestTrainer();
-  const { selftest } = probe.trainer.get(id);
+  const loaded = probe.trainer.get(id);
+  const { selftest } = loaded;
+  const seeds = selfTestSeeds(loaded);
+  const first = seeds[0];
   probe.cleanup();
   const timeout = selftest.timeoutSeconds === undefined ? undefined : selftest.timeoutSeconds * 1000;
   const withLab = async (
@@ -135,25 +140,35 @@ export function defineClusterSelfTest(id: string, only?: number): void {
     }
   };
 
-  const cases: { title: string; body: (h: ScenarioHarness) => Promise<void> }[] = [
-    {
-      title: 'setup fails every graded check; the reference solution solves it; reset restores the lab',
-      body: async (h) => {
-        await h.setup();
-        const fresh = await h.check();
-        printResults(`${id} after setup`, fresh);
-        expectAllGradedFail(fresh);
-        await h.solve();
-        const solved = await h.check();
-        printResults(`${id} after the reference solution`, solved);
-        expectSolved(solved);
-        expectSecretsHidden(h, solved);
-      },
+  const reference = (seed: number | undefined) => ({
+    title: `${seed === undefined ? '' : `seed ${seed}: `}setup fails every graded check; the reference solution solves it; reset restores the lab`,
+    body: async (h: ScenarioHarness) => {
+      await h.setup(seed);
+      if (seed !== undefined) {
+        // This seed's values are filled in everywhere the learner and the checks read them.
+        const bound = h.trainer.bound(h.scenario);
+        expect(bound.bound?.seed).toBe(seed);
+        expect(bound.briefText).not.toMatch(/\{\{\s*param|‹/);
+        expect(JSON.stringify(bound.checks)).not.toMatch(/\{\{\s*param|‹/);
+      }
+      const fresh = await h.check();
+      printResults(`${id} after setup${seed === undefined ? '' : ` (seed ${seed})`}`, fresh);
+      expectAllGradedFail(fresh);
+      await h.solve();
+      const solved = await h.check();
+      printResults(`${id} after the reference solution`, solved);
+      expectSolved(solved);
+      expectSecretsHidden(h, solved);
     },
+  });
+  // A parameterised scenario proves its reference with every seed of its self-test (each a fresh
+  // setup drawing other values); the other cases run with the first seed, as the fast tier does.
+  const cases: { title: string; body: (h: ScenarioHarness) => Promise<void> }[] = [
+    ...(seeds.length === 0 ? [reference(undefined)] : seeds.map(reference)),
     ...selftest.otherSolutions.map((solution) => ({
       title: `is solved another way: ${solution.name}`,
       body: async (h: ScenarioHarness) => {
-        await h.setup();
+        await h.setup(first);
         await h.learner(solution.script);
         const results = await h.check();
         printResults(`${id} other solution: ${solution.name}`, results);
@@ -164,7 +179,7 @@ export function defineClusterSelfTest(id: string, only?: number): void {
     ...selftest.nearMisses.map((miss) => ({
       title: `near miss fails ${miss.failing.join(', ')}: ${miss.name}`,
       body: async (h: ScenarioHarness) => {
-        await h.setup();
+        await h.setup(first);
         await h.learner(miss.script);
         const results = await h.check();
         printResults(`${id} near miss: ${miss.name}`, results);

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { DEFAULT_SELFTEST_SEEDS } from '../../../src/domain/selftest.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 
@@ -26,7 +27,8 @@ export function clusterScenarioIds(scenarios: string = path.join(ROOT, 'scenario
 }
 
 /**
- * How many self-test cases a scenario has: the reference, each other solution, each near miss. A
+ * How many self-test cases a scenario has: the reference (once per seed of its self-test when it
+ * has `params:`, as cluster-harness.ts runs it), each other solution, each near miss. A
  * selftest.yaml that does not parse still gets its first case, which then fails loading it (the
  * scenario loader names file, line and field), rather than no file at all.
  */
@@ -35,9 +37,13 @@ export function selfTestCaseCount(id: string, scenarios: string = path.join(ROOT
     const doc = parse(fs.readFileSync(path.join(scenarios, id, 'selftest.yaml'), 'utf8')) as {
       otherSolutions?: unknown[];
       nearMisses?: unknown[];
+      seeds?: unknown[];
     } | null;
     const n = (list: unknown) => (Array.isArray(list) ? list.length : 0);
-    return 1 + n(doc?.otherSolutions) + n(doc?.nearMisses);
+    const scenario = path.join(scenarios, id, 'scenario.yaml');
+    const hasParams = fs.existsSync(scenario) && /^params:/m.test(fs.readFileSync(scenario, 'utf8'));
+    const references = hasParams ? n(doc?.seeds) || DEFAULT_SELFTEST_SEEDS.length : 1;
+    return references + n(doc?.otherSolutions) + n(doc?.nearMisses);
   } catch {
     return 1;
   }
