@@ -45,7 +45,11 @@ export type AttemptOutcome = {
   readonly at: Date;
 };
 
-/** Folds one finished attempt into a scenario's record. Pure. A forfeited attempt never sets a best. */
+/**
+ * Folds one finished attempt into a scenario's record. Pure. A forfeited attempt (the reference
+ * solution revealed or run) counts as an attempt, but never completes the scenario or sets a best:
+ * "done" on the home list means the learner solved it.
+ */
 export function recordAttempt(
   previous: ScenarioProgress | undefined,
   outcome: AttemptOutcome,
@@ -53,7 +57,7 @@ export function recordAttempt(
   const p = previous ?? EMPTY_SCENARIO_PROGRESS;
   const counts = outcome.passed && !outcome.forfeited;
   return {
-    completed: p.completed || outcome.passed,
+    completed: p.completed || counts,
     bestScore: counts ? Math.max(p.bestScore ?? 0, outcome.score) : p.bestScore,
     attempts: p.attempts + 1,
     bestTimeMs: counts ? Math.min(p.bestTimeMs ?? Number.POSITIVE_INFINITY, outcome.timeMs) : p.bestTimeMs,

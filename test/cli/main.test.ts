@@ -142,8 +142,9 @@ describe('main', () => {
     expect(await main(['progress', '--json'], progress)).toBe(0);
     const p = JSON.parse(progress.stdout());
     expect(p.file).toBe(path.join(home, 'progress', 'progress.json'));
+    // The solution was shown: an attempt, not a solve.
     expect(p.scenarios[id]).toMatchObject({
-      completed: true,
+      completed: false,
       bestScore: null,
       forfeits: 1,
       attempts: 1,
@@ -243,11 +244,14 @@ describe('main', () => {
     expect(io.stderr()).toMatch(/^warning: .*progress could not be saved: EACCES/m);
     expect(io.stderr()).toMatch(/^next: .*k8s-harden-lab check kubeconfig-contexts` again/m);
 
-    // The attempt was kept: the next check records it.
-    expect(await main(['check', id], capture())).toBe(0);
+    // The attempt was kept: the next check records it, as an attempt with the solution shown.
+    const again = capture();
+    expect(await main(['check', id], again)).toBe(0);
+    expect(again.stdout()).toMatch(/with the solution shown: the attempt is kept, not counted as solved/);
+    expect(again.stdout()).not.toMatch(/Solved!/);
     const progress = capture();
     expect(await main(['progress', '--json'], progress)).toBe(0);
-    expect(JSON.parse(progress.stdout()).scenarios[id]).toMatchObject({ completed: true, attempts: 1 });
+    expect(JSON.parse(progress.stdout()).scenarios[id]).toMatchObject({ forfeits: 1, attempts: 1 });
   });
 
   it('check --json says when the progress could not be saved', async () => {

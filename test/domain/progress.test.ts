@@ -34,9 +34,17 @@ describe('recordAttempt', () => {
     const second = recordAttempt(first, outcome({ score: 70, timeMs: 30_000, hintsUsed: 2 }));
     expect(second).toMatchObject({ bestScore: 90, bestTimeMs: 30_000, attempts: 2, hintsUsed: 3 });
   });
-  it('a forfeited attempt completes but never sets a best', () => {
+  it('a forfeited attempt neither completes nor sets a best (code review 6c.19: "done" means solved)', () => {
     const p = recordAttempt(undefined, outcome({ forfeited: true, score: 0 }));
-    expect(p).toMatchObject({ completed: true, bestScore: null, bestTimeMs: null, forfeits: 1, attempts: 1 });
+    expect(p).toMatchObject({
+      completed: false,
+      bestScore: null,
+      bestTimeMs: null,
+      forfeits: 1,
+      attempts: 1,
+    });
+    // An earlier solve stays.
+    expect(recordAttempt({ ...p, completed: true }, outcome({ forfeited: true })).completed).toBe(true);
   });
   it('a failed attempt counts but does not complete', () => {
     const p = recordAttempt(EMPTY_SCENARIO_PROGRESS, outcome({ passed: false }));

@@ -153,7 +153,10 @@ export async function checkCommand(
     io.out(
       `\n${passed}/${graded} graded checks pass · score ${outcome.score.percent}% · time ${formatDuration(outcome.elapsedMs)}`,
     );
-    if (outcome.completed) io.out(`\nSolved!\n\n${drawn.debriefText.trim()}`);
+    if (outcome.completed)
+      io.out(
+        `\n${outcome.score.forfeited ? 'Every check passes, with the solution shown: the attempt is kept, not counted as solved.' : 'Solved!'}\n\n${drawn.debriefText.trim()}`,
+      );
   }
   if (outcome.saveError !== undefined) return saveFailed(services, io, id, outcome.saveError);
   return outcome.allPass ? EXIT.ok : EXIT.checksFailing;
