@@ -6,22 +6,32 @@
 #                                              (the "skip login" shortcut)
 #   kubernetes-dashboard/admin-user            the docs' sample user: cluster-admin, with a
 #                                              long-lived token Secret `admin-user`
-#   billing                                    the namespace the team actually looks at
+#   $KHL_PARAM_NAMESPACE                       the namespace the team actually looks at (drawn)
 # The workspace gets the login files the docs lead to: dashboard.token (the Secret's token, by
 # go-template base64decode) and dashboard.kubeconfig (the same token). API objects only.
 # shellcheck source=../_lib/lab.sh
 source "$SCENARIO_DIR/../_lib/lab.sh"
+# Drawn from the attempt's seed (scenario.yaml params:): the team's namespace. (The account the
+# learner makes, $KHL_PARAM_VIEWER, is not setup's business.)
+team_ns="${KHL_PARAM_NAMESPACE:?the namespace is drawn at setup}"
 
 lab_wait_apiserver 180
-for ns in kubernetes-dashboard billing; do
+# Left over from an attempt that was never reset, whichever names it drew (`start --force` draws
+# anew): what reset removes goes first (the namespaces, and every ClusterRoleBinding to an account
+# of kubernetes-dashboard), so no old binding gives a new account rights.
+bash "$SCENARIO_DIR/reset.sh"
+for ns in kubernetes-dashboard "$team_ns"; do
   if kubectl get namespace "$ns" >/dev/null 2>&1; then
     # Left over from an attempt that was never reset: start from a fresh namespace.
     kubectl delete namespace "$ns" --timeout=180s >/dev/null
   fi
   kubectl create namespace "$ns" >/dev/null
+  # The label lets reset find the drawn namespace even when it runs without this attempt's values.
+  kubectl label namespace "$ns" k8s-harden-lab/scenario=dashboard-token-access >/dev/null
 done
 lab_log "namespace kubernetes-dashboard: the Dashboard's account and admin-user, both cluster-admin"
-kubectl apply -f - >/dev/null <<'YAML'
+# Unquoted, so the team's namespace is filled in (the YAML has no other dollar sign).
+kubectl apply -f - >/dev/null <<YAML
 apiVersion: v1
 kind: ServiceAccount
 metadata: { name: kubernetes-dashboard, namespace: kubernetes-dashboard, labels: { k8s-app: kubernetes-dashboard } }
@@ -52,12 +62,12 @@ type: kubernetes.io/service-account-token
 ---
 apiVersion: v1
 kind: ConfigMap
-metadata: { name: invoice-settings, namespace: billing }
+metadata: { name: invoice-settings, namespace: $team_ns }
 data: { currency: EUR, payment-terms-days: "30" }
 ---
 apiVersion: v1
 kind: Secret
-metadata: { name: payment-provider, namespace: billing }
+metadata: { name: payment-provider, namespace: $team_ns }
 stringData: { api-key: not-a-real-key }
 YAML
 
@@ -80,7 +90,7 @@ rm -f "$WORKSPACE/dashboard.kubeconfig"
   export KUBECONFIG="$WORKSPACE/dashboard.kubeconfig"
   kubectl config set-cluster lab --server="$SERVER" --certificate-authority="$tmp/ca.crt" --embed-certs=true
   kubectl config set-credentials dashboard --token="$token"
-  kubectl config set-context dashboard --cluster=lab --user=dashboard --namespace=billing
+  kubectl config set-context dashboard --cluster=lab --user=dashboard --namespace="$team_ns"
   kubectl config use-context dashboard
 ) >/dev/null
 chmod 600 "$WORKSPACE/dashboard.kubeconfig"
