@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# node-rbac reference: support keeps only the reads on nodes; oncall gets its own role with
-# patch (what cordon, uncordon and taint send); nobody keeps a node subresource or secrets. A binding's
-# roleRef cannot change, so oncall's binding is made again.
+# node-rbac reference: the read-only group keeps only the reads on nodes; the on-call group gets
+# its own role with patch (what cordon, uncordon and taint send); nobody keeps a node subresource
+# or secrets. A binding's roleRef cannot change, so the on-call group's binding is made again.
+# The drawn values come in as KHL_PARAM_* (scenario.yaml params:): the shared role setup made,
+# and the on-call group (its binding is named after it).
 # shellcheck source=../_lib/lab.sh
 source "$SCENARIO_DIR/../_lib/lab.sh"
 
-kubectl apply -f - <<'YAML'
+kubectl apply -f - <<YAML
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata:
-  name: node-support
+  name: $KHL_PARAM_ROLE
 rules:
   - apiGroups: [""]
     resources: ["nodes"]
@@ -24,5 +26,5 @@ rules:
     resources: ["nodes"]
     verbs: ["get", "list", "watch", "patch"]
 YAML
-kubectl delete clusterrolebinding oncall-nodes
-kubectl create clusterrolebinding oncall-nodes --clusterrole=node-oncall --group=oncall
+kubectl delete clusterrolebinding "$KHL_PARAM_ONCALL-nodes"
+kubectl create clusterrolebinding "$KHL_PARAM_ONCALL-nodes" --clusterrole=node-oncall --group="$KHL_PARAM_ONCALL"
