@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
-# network-policy reference: deny everything in shop, then allow frontend -> backend:8080 (egress
-# at the frontend AND ingress at the backend) and DNS to kube-dns for every pod of shop.
+# network-policy reference: deny everything in the namespace, then allow frontend -> backend:PORT
+# (egress at the frontend AND ingress at the backend) and DNS to kube-dns for every pod of it. The
+# namespace and the port are drawn at setup: KHL_PARAM_NAMESPACE, KHL_PARAM_PORT.
 # shellcheck source=../_lib/lab.sh
 source "$SCENARIO_DIR/../_lib/lab.sh"
 
-kubectl apply -f - <<'YAML'
+kubectl apply -f - <<YAML
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
-metadata: { name: default-deny, namespace: shop }
+metadata: { name: default-deny, namespace: $KHL_PARAM_NAMESPACE }
 spec:
   podSelector: {}
   policyTypes: [Ingress, Egress]
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
-metadata: { name: allow-dns, namespace: shop }
+metadata: { name: allow-dns, namespace: $KHL_PARAM_NAMESPACE }
 spec:
   podSelector: {}
   policyTypes: [Egress]
@@ -28,22 +29,22 @@ spec:
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
-metadata: { name: frontend-to-backend, namespace: shop }
+metadata: { name: frontend-to-backend, namespace: $KHL_PARAM_NAMESPACE }
 spec:
   podSelector: { matchLabels: { app: frontend } }
   policyTypes: [Egress]
   egress:
     - to: [{ podSelector: { matchLabels: { app: backend } } }]
-      ports: [{ protocol: TCP, port: 8080 }]
+      ports: [{ protocol: TCP, port: $KHL_PARAM_PORT }]
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
-metadata: { name: backend-from-frontend, namespace: shop }
+metadata: { name: backend-from-frontend, namespace: $KHL_PARAM_NAMESPACE }
 spec:
   podSelector: { matchLabels: { app: backend } }
   policyTypes: [Ingress]
   ingress:
     - from: [{ podSelector: { matchLabels: { app: frontend } } }]
-      ports: [{ protocol: TCP, port: 8080 }]
+      ports: [{ protocol: TCP, port: $KHL_PARAM_PORT }]
 YAML
 "$SCENARIO_DIR/wait-enforced.sh"
