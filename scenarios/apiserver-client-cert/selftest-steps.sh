@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # The learner's steps of apiserver-client-cert, one function each, for selftest.yaml's cases: a near
 # miss is the right steps with one of them done wrong. Sourced after ../_lib/lab.sh, cwd = workspace.
+# The drawn values come from the case's environment: KHL_PARAM_USER, KHL_PARAM_GROUP and
+# KHL_PARAM_NAMESPACE (the CI job's user, group and namespace).
 
 # whoami_with_cert  — the SelfSubjectReview answer for apiserver-kubelet-client, with curl.
 whoami_with_cert() {
@@ -21,15 +23,17 @@ pods_via_nodes() {
 
 # ci_cert_signed_on_node SUBJECT  — key and CSR in the workspace, signed by the cluster CA on the node.
 ci_cert_signed_on_node() {
-  openssl req -new -newkey rsa:2048 -nodes -keyout ci-reader.key -subj "$1" -out ci-reader.csr 2>/dev/null
-  khl node cp ci-reader.csr control-plane:/root/ci-reader.csr >/dev/null
-  lab_node_sh control-plane 'cd /etc/kubernetes/pki && openssl x509 -req -in /root/ci-reader.csr -CA ca.crt \
-    -CAkey ca.key -CAcreateserial -days 7 -out /root/ci-reader.crt 2>/dev/null'
-  khl node cp control-plane:/root/ci-reader.crt ci-reader.crt >/dev/null
+  local u="$KHL_PARAM_USER"
+  openssl req -new -newkey rsa:2048 -nodes -keyout "$u.key" -subj "$1" -out "$u.csr" 2>/dev/null
+  khl node cp "$u.csr" "control-plane:/root/$u.csr" >/dev/null
+  # shellcheck disable=SC2016 # $1 belongs to the node's shell.
+  lab_node_sh control-plane 'cd /etc/kubernetes/pki && openssl x509 -req -in "/root/$1.csr" -CA ca.crt \
+    -CAkey ca.key -CAcreateserial -days 7 -out "/root/$1.crt" 2>/dev/null' "$u"
+  khl node cp "control-plane:/root/$u.crt" "$u.crt" >/dev/null
 }
 
-# ci_role_for_user  — read pods in ci, bound to the user ci-reader.
+# ci_role_for_user  — read pods in the CI job's namespace, bound to its user.
 ci_role_for_user() {
-  kubectl -n ci create role pod-reader --verb=get,list,watch --resource=pods >/dev/null
-  kubectl -n ci create rolebinding ci-reader-pods --role=pod-reader --user=ci-reader >/dev/null
+  kubectl -n "$KHL_PARAM_NAMESPACE" create role pod-reader --verb=get,list,watch --resource=pods >/dev/null
+  kubectl -n "$KHL_PARAM_NAMESPACE" create rolebinding "$KHL_PARAM_USER-pods" --role=pod-reader --user="$KHL_PARAM_USER" >/dev/null
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # apiserver-client-cert reference solution: curl on the control-plane node with the
 # apiserver-kubelet-client certificate (who am I, then every node's pods through the node proxy);
-# a key and CSR for ci-reader made in the workspace, signed on the node by the cluster CA; a Role
-# that reads pods in ci, bound to the user.
+# a key and CSR for the CI job's user made in the workspace, signed on the node by the cluster CA;
+# a Role that reads pods in its namespace, bound to the user. The drawn user, group and namespace
+# come in as KHL_PARAM_* (scenario.yaml params:).
 # shellcheck source=../_lib/lab.sh
 source "$SCENARIO_DIR/../_lib/lab.sh"
 CP=control-plane
+U="$KHL_PARAM_USER" NS="$KHL_PARAM_NAMESPACE"
 
 # 1–2. On the control-plane node, as the apiserver's kubelet client.
 # shellcheck disable=SC2016 # the script belongs to the node's shell.
@@ -25,21 +27,23 @@ lab_node_sh "$CP" '
   wc -l < /root/kube-system-pods.txt
 '
 
-# 3. ci-reader: the key stays in the workspace; only the CSR goes to the node to be signed.
-openssl genrsa -out ci-reader.key 2048 2>/dev/null
-chmod 600 ci-reader.key
-openssl req -new -key ci-reader.key -subj "/CN=ci-reader/O=ci" -out ci-reader.csr
-khl node cp ci-reader.csr "$CP:/root/ci-reader.csr" >/dev/null
-lab_node_sh "$CP" 'cd /etc/kubernetes/pki && openssl x509 -req -in /root/ci-reader.csr -CA ca.crt -CAkey ca.key \
-  -CAcreateserial -days 30 -out /root/ci-reader.crt 2>/dev/null && openssl x509 -in /root/ci-reader.crt -noout -subject -issuer'
-khl node cp "$CP:/root/ci-reader.crt" ci-reader.crt >/dev/null
-lab_node_sh "$CP" 'rm -f /root/ci-reader.csr /root/ci-reader.crt'
-rm -f ci-reader.csr
+# 3. The CI job's user: the key stays in the workspace; only the CSR goes to the node to be signed.
+openssl genrsa -out "$U.key" 2048 2>/dev/null
+chmod 600 "$U.key"
+openssl req -new -key "$U.key" -subj "/CN=$U/O=$KHL_PARAM_GROUP" -out "$U.csr"
+khl node cp "$U.csr" "$CP:/root/$U.csr" >/dev/null
+# shellcheck disable=SC2016 # $1 belongs to the node's shell.
+lab_node_sh "$CP" 'cd /etc/kubernetes/pki && openssl x509 -req -in "/root/$1.csr" -CA ca.crt -CAkey ca.key \
+  -CAcreateserial -days 30 -out "/root/$1.crt" 2>/dev/null && openssl x509 -in "/root/$1.crt" -noout -subject -issuer' "$U"
+khl node cp "$CP:/root/$U.crt" "$U.crt" >/dev/null
+# shellcheck disable=SC2016 # $1 belongs to the node's shell.
+lab_node_sh "$CP" 'rm -f "/root/$1.csr" "/root/$1.crt"' "$U"
+rm -f "$U.csr"
 
-# 4. Pods in ci, read-only, for that user only.
-kubectl -n ci create role pod-reader --verb=get,list,watch --resource=pods >/dev/null
-kubectl -n ci create rolebinding ci-reader-pods --role=pod-reader --user=ci-reader >/dev/null
+# 4. Pods in its namespace, read-only, for that user only.
+kubectl -n "$NS" create role pod-reader --verb=get,list,watch --resource=pods >/dev/null
+kubectl -n "$NS" create rolebinding "$U-pods" --role=pod-reader --user="$U" >/dev/null
 SERVER="$(cat server.txt)"
-for path in /api/v1/namespaces/ci/pods /api/v1/namespaces/kube-system/pods /api/v1/namespaces/ci/secrets; do
-  lab_log "ci-reader GET $path: $(curl -s -o /dev/null -w '%{http_code}' --cacert ca.crt --cert ci-reader.crt --key ci-reader.key "$SERVER$path")"
+for path in "/api/v1/namespaces/$NS/pods" /api/v1/namespaces/kube-system/pods "/api/v1/namespaces/$NS/secrets"; do
+  lab_log "$U GET $path: $(curl -s -o /dev/null -w '%{http_code}' --cacert ca.crt --cert "$U.crt" --key "$U.key" "$SERVER$path")"
 done
