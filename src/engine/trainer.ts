@@ -289,6 +289,12 @@ export class Trainer {
    */
   async setup(loaded: Scenario, options: OperationOptions = {}): Promise<void> {
     this.assertSetupAllowed(loaded, options.force);
+    // Starting a parameterised scenario over a running attempt draws other names: what the old
+    // attempt made under its names would stay behind, so it is reset first, with its own values.
+    if (loaded.paramTemplate && this.attempt(loaded.id)?.seed !== undefined && this.isSetUp(loaded)) {
+      (options.onLine ?? (() => {}))('resetting the running attempt first (its names were drawn)');
+      await this.reset(loaded, options);
+    }
     // A parameterised scenario draws its values here: from the seed given, else a fresh one.
     const seed = options.seed ?? (loaded.paramTemplate ? (this.deps.randomSeed ?? randomSeed)() : undefined);
     const scenario = seed === undefined ? loaded : bindScenario(loaded, seed);
@@ -506,8 +512,14 @@ export class Trainer {
     const access = await this.lab(scenario);
     if (access) {
       this.deps.workspaces.ensure(scenario.id);
-      const r = await this.runScript(scenario, 'reset', access, options);
-      if (r.exitCode !== 0) onLine(`reset script: ${r.failure} (continuing with the restore)`);
+      // With no running attempt a parameterised scenario has no drawn names to remove: its
+      // script would only fail on the missing values. The lab's own restore still runs.
+      if (scenario.paramTemplate && !scenario.bound)
+        onLine('no running attempt: nothing drawn to remove, restoring the lab only');
+      else {
+        const r = await this.runScript(scenario, 'reset', access, options);
+        if (r.exitCode !== 0) onLine(`reset script: ${r.failure} (continuing with the restore)`);
+      }
       // The reset finishes its own part even when the lab is unhealthy after it; then it says so.
       if (this.deps.clusterHooks)
         labProblem = await this.deps.clusterHooks.afterReset(scenario, access, onLine).then(

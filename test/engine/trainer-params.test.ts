@@ -7,6 +7,7 @@ import { ProgressStore } from '../../src/adapters/progress-store.js';
 import { trainerDeps } from '../../src/cli/compose.js';
 import { drawParams, paramsSchema } from '../../src/domain/params.js';
 import { Trainer } from '../../src/engine/trainer.js';
+import { FakeLabProvider } from '../helpers/fake-lab-provider.js';
 import { VALID_SELFTEST, writeScenario } from '../helpers/scenario-folder.js';
 import { createTestTrainer } from '../scenarios/harness.js';
 
@@ -121,5 +122,55 @@ describe('a scenario with params', () => {
     await t.trainer.reset(scenario);
     expect(t.trainer.bound(scenario).bound).toBeUndefined();
     expect(t.trainer.bound(scenario).briefText).toBe('Write ‹word› into ‹file›.\n');
+  });
+});
+
+describe('a cluster scenario with params (one lab, names drawn per attempt)', () => {
+  // Setup and reset write what they were given to a log beside the scenario (standing in for the
+  // lab's objects, named after the drawn word).
+  const log = () => fs.readFileSync(path.join(root, 'lab.log'), 'utf8').trim().split('\n');
+  let c: ReturnType<typeof createTestTrainer>;
+  beforeEach(() => {
+    writeScenario(root, 'onlab', YAML.replace('lab: none', 'lab: cluster'), {
+      'brief.md': 'Write {{param.word}} into {{param.file}}.\n',
+      'setup.sh':
+        'set -euo pipefail\nprintf "%s\\n" "$KHL_PARAM_WORD" > seen\necho "setup $KHL_PARAM_WORD" >> "$SCENARIO_DIR/../lab.log"\n',
+      'solution.sh': 'set -euo pipefail\nprintf "%s\\n" "$KHL_PARAM_WORD" > "$KHL_PARAM_FILE"\n',
+      'reset.sh': 'set -euo pipefail\necho "reset $KHL_PARAM_WORD" >> "$SCENARIO_DIR/../lab.log"\n',
+      'selftest.yaml': VALID_SELFTEST.replaceAll('[first]', '[word-written]').replaceAll(
+        '[second]',
+        '[setup-saw]',
+      ),
+    });
+    c = createTestTrainer({
+      scenariosRoot: root,
+      resolveLab: async () => ({
+        provider: new FakeLabProvider(),
+        kubeconfigPath: path.join(root, 'kubeconfig'),
+      }),
+    });
+  });
+  afterEach(() => c.cleanup());
+
+  it('start --force over a running attempt resets it with its own values before drawing new ones', async () => {
+    const scenario = c.trainer.get('onlab');
+    const lines: string[] = [];
+    await c.trainer.setup(scenario, { seed: 5 });
+    await c.trainer.setup(scenario, { seed: 12, force: true, onLine: (l) => lines.push(l) });
+    const [first, second] = [drawParams(specs, 5).word, drawParams(specs, 12).word];
+    expect(first).not.toBe(second);
+    expect(log()).toEqual([`setup ${first}`, `reset ${first}`, `setup ${second}`]);
+    expect(lines.join('\n')).toMatch(/resetting the running attempt first/);
+    expect(c.trainer.attempt('onlab')?.seed).toBe(12);
+  });
+
+  it('a reset with no running attempt skips the script (nothing drawn to remove) and says so', async () => {
+    const scenario = c.trainer.get('onlab');
+    await c.trainer.setup(scenario, { seed: 5 });
+    await c.trainer.reset(scenario);
+    const lines: string[] = [];
+    await c.trainer.reset(scenario, { onLine: (l) => lines.push(l) });
+    expect(log()).toEqual([`setup ${drawParams(specs, 5).word}`, `reset ${drawParams(specs, 5).word}`]);
+    expect(lines).toEqual(['no running attempt: nothing drawn to remove, restoring the lab only']);
   });
 });
