@@ -148,6 +148,14 @@ export function expectExactlyNotPassing(
   expect(got, explain(results)).toEqual(want);
 }
 
+/** The attempt has this seed, and its values fill every placeholder of the brief and the checks. */
+export function expectSeedFilledIn(h: ScenarioHarness, seed: number): void {
+  const bound = h.trainer.bound(h.scenario);
+  expect(bound.bound?.seed).toBe(seed);
+  expect(bound.briefText).not.toMatch(/\{\{\s*param|‹/);
+  expect(JSON.stringify(bound.checks)).not.toMatch(/\{\{\s*param|‹/);
+}
+
 /** Text of every result, to assert that a secret never appears in what the learner is shown. */
 export function shownText(results: readonly CheckResult[]): string {
   return results.map((r) => `${r.title}\n${r.expected}\n${r.actual}`).join('\n');
@@ -205,13 +213,7 @@ export function defineScenarioSelfTest(id: string): void {
     const reference = async (seed: number | undefined) => {
       await h.setup(seed);
       expect(fs.existsSync(h.workspace)).toBe(true);
-      if (seed !== undefined) {
-        // Every placeholder is filled in with this seed's values, in the brief and in the checks.
-        const bound = h.trainer.bound(h.scenario);
-        expect(bound.bound?.seed).toBe(seed);
-        expect(bound.briefText).not.toMatch(/\{\{\s*param|‹/);
-        expect(JSON.stringify(bound.checks)).not.toMatch(/\{\{\s*param|‹/);
-      }
+      if (seed !== undefined) expectSeedFilledIn(h, seed);
       const fresh = await h.check();
       expectAllGradedFail(fresh);
       expectSecretsHidden(h, fresh);

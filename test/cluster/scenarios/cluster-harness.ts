@@ -20,6 +20,7 @@ import {
   expectAllGradedFail,
   expectExactlyNotPassing,
   expectSecretsHidden,
+  expectSeedFilledIn,
   expectSolved,
   explain,
   type ScenarioHarness,
@@ -144,13 +145,7 @@ export function defineClusterSelfTest(id: string, only?: number): void {
     title: `${seed === undefined ? '' : `seed ${seed}: `}setup fails every graded check; the reference solution solves it; reset restores the lab`,
     body: async (h: ScenarioHarness) => {
       await h.setup(seed);
-      if (seed !== undefined) {
-        // This seed's values are filled in everywhere the learner and the checks read them.
-        const bound = h.trainer.bound(h.scenario);
-        expect(bound.bound?.seed).toBe(seed);
-        expect(bound.briefText).not.toMatch(/\{\{\s*param|‹/);
-        expect(JSON.stringify(bound.checks)).not.toMatch(/\{\{\s*param|‹/);
-      }
+      if (seed !== undefined) expectSeedFilledIn(h, seed);
       const fresh = await h.check();
       printResults(`${id} after setup${seed === undefined ? '' : ` (seed ${seed})`}`, fresh);
       expectAllGradedFail(fresh);
