@@ -179,7 +179,7 @@ function lazyClusterHooks(): ClusterHooks {
 
 export type ClusterWatchTuning = Pick<
   ClusterWatchOptions,
-  'intervalMs' | 'waitingLimitMs' | 'rollbackAfterMs' | 'saveEveryMs' | 'now'
+  'intervalMs' | 'idleIntervalMs' | 'waitingLimitMs' | 'rollbackAfterMs' | 'saveEveryMs' | 'now'
 >;
 
 /**

@@ -36,7 +36,14 @@ export type ClusterWatchOptions = {
   readonly saveLastGood?: () => Promise<unknown>;
   /** Puts it back (ClusterLifecycle.restoreLastGoodManifest). */
   readonly restoreLastGood?: (onLine: (line: string) => void) => Promise<void>;
+  /** The poll after a round that changed something (default 3 s). */
   readonly intervalMs?: number;
+  /**
+   * The slowest poll (default 15 s): each round that changes nothing doubles the wait up to this,
+   * so a lab left alone costs a few rounds a minute; a change, a waiting check or checkNow (the
+   * TUI's key, a workspace file change) go back to `intervalMs`.
+   */
+  readonly idleIntervalMs?: number;
   readonly waitingLimitMs?: number;
   readonly rollbackAfterMs?: number;
   readonly saveEveryMs?: number;
@@ -74,8 +81,22 @@ export function boundWaiting(
   });
 }
 
+/** The same verdicts and words, check for check. */
+function sameResults(a: readonly CheckResult[] | undefined, b: readonly CheckResult[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  return a.every((r, i) => {
+    const o = b[i];
+    return o !== undefined && r.checkId === o.checkId && r.status === o.status && r.actual === o.actual;
+  });
+}
+
 export class ClusterWatch {
   private readonly intervalMs: number;
+  private readonly idleIntervalMs: number;
+  /** The wait before the next poll round: intervalMs, doubled by each round that changed nothing. */
+  private nextMs: number;
+  /** checkNow was called: the wait after its round is the short one, whatever the round found. */
+  private asked = false;
   private readonly waitingLimitMs: number;
   private readonly rollbackAfterMs: number;
   private readonly saveEveryMs: number;
@@ -94,6 +115,8 @@ export class ClusterWatch {
 
   constructor(private readonly options: ClusterWatchOptions) {
     this.intervalMs = options.intervalMs ?? 3_000;
+    this.idleIntervalMs = Math.max(this.intervalMs, options.idleIntervalMs ?? 15_000);
+    this.nextMs = this.intervalMs;
     this.waitingLimitMs = options.waitingLimitMs ?? 180_000;
     this.rollbackAfterMs = options.rollbackAfterMs ?? 60_000;
     this.saveEveryMs = options.saveEveryMs ?? 15_000;
@@ -117,8 +140,14 @@ export class ClusterWatch {
     return this.last;
   }
 
-  /** A round now (the TUI's key, or a file change); rounds never overlap. */
+  /** A round now (the TUI's key, or a file change); rounds never overlap. Polls fast again. */
   checkNow(): Promise<void> {
+    this.asked = true;
+    return this.queueRound();
+  }
+
+  /** A round now, or right after the running one; the timer's rounds keep the back-off. */
+  private queueRound(): Promise<void> {
     if (this.running) {
       this.again = true;
       return this.running;
@@ -128,8 +157,8 @@ export class ClusterWatch {
       this.running = undefined;
       if (this.again && !this.stopped) {
         this.again = false;
-        void this.checkNow();
-      } else if (!this.stopped) this.timer = setTimeout(() => void this.checkNow(), this.intervalMs);
+        void this.queueRound();
+      } else if (!this.stopped) this.timer = setTimeout(() => void this.queueRound(), this.nextMs);
     });
     return this.running;
   }
@@ -179,6 +208,10 @@ export class ClusterWatch {
         error: errorMessage(error),
       };
     }
+    // A round like the last one (nothing waiting, no error) lets the next wait longer.
+    const calm = !state.error && !state.waiting && sameResults(this.last?.results, state.results);
+    this.nextMs = calm && !this.asked ? Math.min(this.nextMs * 2, this.idleIntervalMs) : this.intervalMs;
+    this.asked = false;
     this.last = state;
     if (!this.stopped) this.options.onState(state);
   }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CheckResult } from '../../src/domain/checks.js';
 import { boundWaiting, ClusterWatch, type ClusterWatchState } from '../../src/engine/cluster-watch.js';
 
@@ -61,5 +61,47 @@ describe('cluster watch', () => {
     expect(states.at(-1)?.rollbackOffered).toBe(false);
     expect(saved).toBe(1);
     watch.stop();
+  });
+});
+
+describe('ClusterWatch poll', () => {
+  it('waits longer after each round that changes nothing (3, 6, 12, 15 s), and polls fast again on a change or checkNow', async () => {
+    vi.useFakeTimers();
+    try {
+      let status: CheckResult['status'] = 'fail';
+      const at: number[] = [];
+      const watch = new ClusterWatch({
+        runRound: async () => {
+          at.push(Date.now());
+          return [r(status)];
+        },
+        onState: () => {},
+        intervalMs: 3_000,
+        idleIntervalMs: 15_000,
+      });
+      const t0 = Date.now();
+      watch.start();
+      await vi.advanceTimersByTimeAsync(52_000);
+      // Round 1 has nothing to compare with: 3 s; then 6, 12, 15, 15 (calm rounds).
+      expect(at.map((t) => (t - t0) / 1000)).toEqual([0, 3, 9, 21, 36, 51]);
+      // A change: the next poll is 3 s later again.
+      status = 'pass';
+      await vi.advanceTimersByTimeAsync(15_000);
+      const changed = at.at(-1) ?? 0;
+      await vi.advanceTimersByTimeAsync(3_000);
+      expect(((at.at(-1) ?? 0) - changed) / 1000).toBe(3);
+      // Calm again for a while, then checkNow (the key): that round, and 3 s after it.
+      await vi.advanceTimersByTimeAsync(60_000);
+      await watch.checkNow();
+      const asked = at.at(-1) ?? 0;
+      await vi.advanceTimersByTimeAsync(3_000);
+      expect(((at.at(-1) ?? 0) - asked) / 1000).toBe(3);
+      watch.stop();
+      const n = at.length;
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(at.length).toBe(n);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
