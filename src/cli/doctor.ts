@@ -48,9 +48,9 @@ export type DoctorInput = {
   /** The oldest kind that runs the pinned images (labs/kind/images.yaml `minKind`). */
   readonly minKind: string;
   /** The kind release the offline build compiles (labs/kind/offline/versions.env). */
-  readonly offlineKind?: string;
+  readonly offlineKind?: string | undefined;
   /** The lab's recorded API server URL, if a lab exists (its own port is not a clash). */
-  readonly labServer?: string;
+  readonly labServer?: string | undefined;
   readonly probes: SystemProbes;
 };
 

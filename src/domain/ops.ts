@@ -286,7 +286,7 @@ export function expectProblem(op: Op, value: ExpectValue | undefined): string | 
   return valueProblem((OPS[op] as OpEntry).value, op, value);
 }
 
-export type Expectation = { readonly op: Op; readonly value?: ExpectValue };
+export type Expectation = { readonly op: Op; readonly value?: ExpectValue | undefined };
 
 /** For the generated reference: each op with what passes and what its value must be. */
 export function opReference(): ReadonlyArray<{ op: Op; doc: string; value: ValueRule; example: string }> {

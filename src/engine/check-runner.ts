@@ -13,16 +13,16 @@ const defaultProbes = () => (registry ??= import('./probes/registry.js').then((m
 export type RoundOptions = {
   readonly workspace: string;
   /** The scenario's own folder: probes read fixtures from it (files the learner does not write). */
-  readonly scenarioDir?: string;
+  readonly scenarioDir?: string | undefined;
   /** False: waiting messages do not quote the apiserver's log (scenario `apiserverHelp: false`). */
-  readonly apiserverLog?: boolean;
+  readonly apiserverLog?: boolean | undefined;
   /** What the probes may touch (from the composition root). */
   readonly io: ProbeIo;
-  readonly cluster?: ClusterAccess;
+  readonly cluster?: ClusterAccess | undefined;
   /** Per-probe limit; a slow probe becomes an error result, the round goes on. */
-  readonly probeTimeoutMs?: number;
-  readonly signal?: AbortSignal;
-  readonly probes?: ProbeRegistry;
+  readonly probeTimeoutMs?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly probes?: ProbeRegistry | undefined;
 };
 
 /**

@@ -24,17 +24,17 @@ import type { NewRecordEvent, RecordEvent } from '../domain/record.js';
 import type { ScenarioEntry } from '../domain/scenario.js';
 
 export type RunOptions = {
-  readonly cwd?: string;
-  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly cwd?: string | undefined;
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
   /** Start from `env` alone instead of adding it to the app's own environment. */
-  readonly cleanEnv?: boolean;
+  readonly cleanEnv?: boolean | undefined;
   /** Text written to the process's standard input. */
-  readonly input?: string;
+  readonly input?: string | undefined;
   /** Default 60 s. Every call has a timeout so a hung tool never hangs the app. */
-  readonly timeoutMs?: number;
-  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
   /** Called with each line of stdout/stderr as it arrives (for progress displays). */
-  readonly onLine?: (line: string) => void;
+  readonly onLine?: ((line: string) => void) | undefined;
 };
 
 /** Runs a program without a shell; resolves for every outcome (adapters/process/run.ts). */
@@ -49,15 +49,15 @@ export type RunProcess = (
 export type FileFacts = {
   readonly exists: boolean;
   /** Octal permission bits, as `ls` shows them without the type: "600". */
-  readonly mode?: string;
-  readonly owner?: string;
-  readonly group?: string;
-  readonly size?: number;
-  readonly content?: string;
+  readonly mode?: string | undefined;
+  readonly owner?: string | undefined;
+  readonly group?: string | undefined;
+  readonly size?: number | undefined;
+  readonly content?: string | undefined;
   /** Why `content` is missing though the file exists: too large, not a regular file, no permission. */
-  readonly unreadable?: string;
+  readonly unreadable?: string | undefined;
   /** Last modification, seconds since the epoch (node files). */
-  readonly mtime?: number;
+  readonly mtime?: number | undefined;
 };
 
 /**
@@ -215,9 +215,9 @@ export type CreateOptions = {
 };
 
 export type ExecOptions = {
-  readonly stdin?: string;
-  readonly timeoutMs?: number;
-  readonly signal?: AbortSignal;
+  readonly stdin?: string | undefined;
+  readonly timeoutMs?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
 };
 
 /** Whether a provider can run on this machine, and what to do when it cannot. */
@@ -304,7 +304,10 @@ export type KubeClients = {
    * send (it replaces the client library's own reading of the file). Throws, in plain words, when
    * the file cannot be used.
    */
-  fromFile(file: string, options?: { readonly context?: string; readonly token?: string }): KubeApi;
+  fromFile(
+    file: string,
+    options?: { readonly context?: string | undefined; readonly token?: string | undefined },
+  ): KubeApi;
   /** The lab's server and CA (from its kubeconfig) with other credentials; nothing is cached. */
   withCredentials(labKubeconfigPath: string, credentials: ProbeCredentials): KubeApi;
 };
@@ -350,10 +353,10 @@ export type BackupEntry = {
   readonly nodeRef: string;
   readonly path: string;
   readonly existed: boolean;
-  readonly sha256?: string;
-  readonly mode?: string;
-  readonly uid?: number;
-  readonly gid?: number;
+  readonly sha256?: string | undefined;
+  readonly mode?: string | undefined;
+  readonly uid?: number | undefined;
+  readonly gid?: number | undefined;
 };
 
 export type BackupRecord = {

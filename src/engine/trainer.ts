@@ -94,7 +94,7 @@ export type CheckOutcome = {
   readonly allPass: boolean;
   readonly elapsedMs: number;
   /** Set once, on the round that first sees every graded check pass in this attempt. */
-  readonly completed?: ScenarioProgress;
+  readonly completed?: ScenarioProgress | undefined;
   /**
    * The round completed the attempt but recording it failed (the progress or attempt file could
    * not be written). The results stand; the attempt stays open, so a later round records it.

@@ -60,7 +60,7 @@ export async function runTui(
   }
 
   // The node shell runs between two mounts of the app: quit Ink, hand over the terminal, come back.
-  const handover: { run?: () => Promise<unknown> } = {};
+  const handover: { run?: (() => Promise<unknown>) | undefined } = {};
   let current: { unmount(): void; clear(): void } | undefined;
   const nodeShell = deps.nodeShell;
   const workspaceShell = deps.workspaceShell;
@@ -116,13 +116,13 @@ export async function runTui(
           stderr,
           exitOnCtrlC: false,
           patchConsole: false,
-          onRender: exitAfterFirstFrame
-            ? () => {
-                if (framed) return;
-                framed = true;
-                setImmediate(() => instance.unmount());
-              }
-            : undefined,
+          ...(exitAfterFirstFrame && {
+            onRender: () => {
+              if (framed) return;
+              framed = true;
+              setImmediate(() => instance.unmount());
+            },
+          }),
         },
       );
       current = instance;

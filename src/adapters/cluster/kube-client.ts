@@ -158,7 +158,7 @@ function api(load: () => KubeConfig, token: { readonly value: string | undefined
         return Promise.resolve({ type: 'invalid', message: (error as Error).message.split('\n')[0] ?? '' });
       }
       if (token) {
-        const user = kc.getCurrentUser() as { token?: string } | null;
+        const user = kc.getCurrentUser() as { token?: string | undefined } | null;
         if (user) user.token = token.value;
       }
       return kubeRequest(kc, path, options);

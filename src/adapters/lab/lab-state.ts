@@ -98,7 +98,7 @@ function asString(value: unknown): string | undefined {
 /** Parses kubeconfig text; throws on YAML errors (callers decide what that means). */
 export function parseKubeconfig(text: string): ParsedKubeconfig {
   const doc = asRecord(parse(text));
-  const clusters = new Map<string, { server?: string; caData?: string }>();
+  const clusters = new Map<string, { server?: string | undefined; caData?: string | undefined }>();
   for (const entry of (Array.isArray(doc.clusters) ? doc.clusters : []) as NamedEntry[]) {
     const name = asString(entry?.name);
     const body = asRecord(entry?.cluster);

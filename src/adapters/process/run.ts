@@ -45,10 +45,10 @@ export async function runCommand(
   // execa and its hundred modules load on the first command, not before the home screen's first frame.
   const { execa } = await import('execa');
   const subprocess = execa(file, [...args], {
-    cwd: options.cwd,
-    env: options.env as Record<string, string> | undefined,
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.env === undefined ? {} : { env: options.env as Record<string, string> }),
     extendEnv: !options.cleanEnv,
-    input: options.input,
+    ...(options.input === undefined ? {} : { input: options.input }),
     stdin: options.input === undefined ? 'ignore' : 'pipe',
     detached: true,
     reject: false,

@@ -139,7 +139,7 @@ export async function clientAs(context: ProbeContext, as: Identity | undefined):
   });
 }
 
-export type Who = { readonly user?: string; readonly groups?: readonly string[] };
+export type Who = { readonly user?: string | undefined; readonly groups?: readonly string[] | undefined };
 
 /** The user a 403 message names (`User "x" cannot …`): v1.20 has no SelfSubjectReview. */
 export function userFromMessage(message: string | undefined): string | undefined {

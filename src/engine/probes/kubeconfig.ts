@@ -59,7 +59,7 @@ export type CredentialSource =
       readonly type: 'token-file';
       readonly path: string;
       readonly written: string;
-      readonly fallback?: string;
+      readonly fallback?: string | undefined;
     }
   | { readonly type: 'certificate'; readonly pem: string }
   | { readonly type: 'certificate-file'; readonly path: string; readonly written: string }

@@ -14,11 +14,11 @@ export type ProbeContext = {
   /** The scenario's workspace folder: relative probe paths resolve here. */
   readonly workspace: string;
   /** The scenario's folder (fixtures named under `files:`); absent in probe unit tests that need none. */
-  readonly scenarioDir?: string;
+  readonly scenarioDir?: string | undefined;
   readonly signal: AbortSignal;
   /** False: "waiting" messages do not quote the apiserver's log (the scenario's task is to read it). */
-  readonly apiserverLog?: boolean;
-  readonly cluster?: ClusterAccess;
+  readonly apiserverLog?: boolean | undefined;
+  readonly cluster?: ClusterAccess | undefined;
   /** Per-round memo shared by probes (for example one node round trip serving many checks). */
   readonly roundCache: Map<string, Promise<unknown>>;
   /** What probes may touch, handed in by the composition root (the engine builds no adapter). */

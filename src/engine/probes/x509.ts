@@ -54,9 +54,9 @@ const EKU_NAMES: Readonly<Record<string, string>> = {
 /** The PEM texts a certificate observation is made from; undefined = the file does not exist. */
 export type CertificateInput = {
   readonly cert: { readonly name: string; readonly pem: string | undefined };
-  readonly key?: { readonly name: string; readonly pem: string | undefined };
-  readonly ca?: { readonly name: string; readonly pem: string | undefined };
-  readonly now?: Date;
+  readonly key?: { readonly name: string; readonly pem: string | undefined } | undefined;
+  readonly ca?: { readonly name: string; readonly pem: string | undefined } | undefined;
+  readonly now?: Date | undefined;
 };
 
 /** A file that exists but cannot be used, named so the learner knows which one to fix. */

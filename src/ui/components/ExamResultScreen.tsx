@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { Dispatch } from 'react';
 import type { Exam, ExamResult, ExamTaskResult } from '../../domain/exam.js';
 import { describeError } from '../../engine/errors.js';
@@ -11,6 +11,7 @@ import type { Action } from '../state.js';
 import { fitLines, formatElapsed, labelled, truncate, windowAround, wrapText } from '../text.js';
 import { HelpBar } from './HelpBar.js';
 import { Lines } from './Lines.js';
+import { Text } from './Text.js';
 
 const SYMBOL = { pass: '✔', fail: '✘', error: '!', waiting: '…' } as const;
 

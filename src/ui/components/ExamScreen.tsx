@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { type Dispatch, useEffect, useRef } from 'react';
 import {
   type Exam,
@@ -22,6 +22,7 @@ import type { Action, ExamUi } from '../state.js';
 import { fitLines, labelled, truncate, wrapText } from '../text.js';
 import { HelpBar } from './HelpBar.js';
 import { Lines } from './Lines.js';
+import { Text } from './Text.js';
 
 const messageOf = (error: unknown) => describeError(error).line;
 

@@ -1,6 +1,6 @@
-import { Text } from 'ink';
 import { type Command, helpBarItems, type Mode } from '../keys.js';
 import { useTheme } from '../ServicesContext.js';
+import { Text } from './Text.js';
 
 /** One line of the most useful keys for the mode, from the key table; `?` lists them all. */
 export function HelpBar(props: {

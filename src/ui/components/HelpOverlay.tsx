@@ -1,7 +1,8 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { bindingsFor, KEY_TABLE, type KeyBinding, type Mode } from '../keys.js';
 import { useTheme } from '../ServicesContext.js';
 import { truncate } from '../text.js';
+import { Text } from './Text.js';
 
 const SECTIONS: readonly { readonly mode: Mode; readonly title: string }[] = [
   { mode: 'home', title: 'Scenario list' },

@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { DOMAINS } from '../../domain/scenario.js';
 import { groupOf, type HomeItem } from '../home-model.js';
 import type { Mode } from '../keys.js';
@@ -7,6 +7,7 @@ import type { HomeState } from '../state.js';
 import { fitLines, truncate, windowAround } from '../text.js';
 import { HelpBar } from './HelpBar.js';
 import { Lines } from './Lines.js';
+import { Text } from './Text.js';
 
 type Row =
   | { readonly kind: 'group'; readonly text: string }

@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { useNow } from '../hooks/use-now.js';
 import type { Command, Mode } from '../keys.js';
 import { useServices, useTheme } from '../ServicesContext.js';
@@ -6,6 +6,7 @@ import type { LabRun, LabStepView } from '../state.js';
 import { fitLines, formatElapsed, labelled, truncate } from '../text.js';
 import { HelpBar } from './HelpBar.js';
 import { Lines } from './Lines.js';
+import { Text } from './Text.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const SPIN_MS = 125;

@@ -1,4 +1,4 @@
-import { Text } from 'ink';
+import { Text } from './Text.js';
 
 /** Lines a screen already wrapped to its width, one Text each (cut, never re-wrapped). */
 export function Lines(props: {

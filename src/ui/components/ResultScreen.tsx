@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { Dispatch } from 'react';
 import type { Scenario } from '../../domain/scenario.js';
 import { useCommands } from '../hooks/use-commands.js';
@@ -11,6 +11,7 @@ import { fitLines, formatElapsed, truncate, wrapText } from '../text.js';
 import type { UiServices } from '../ui-services.js';
 import { HelpBar } from './HelpBar.js';
 import { Lines } from './Lines.js';
+import { Text } from './Text.js';
 
 /** After success: the score, the time, what the record says now, and the debrief. */
 export function ResultScreen(props: {

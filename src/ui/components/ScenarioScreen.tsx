@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { type Dispatch, useCallback, useEffect, useMemo } from 'react';
 import type { CheckResult } from '../../domain/checks.js';
 import { DOMAINS, type Scenario } from '../../domain/scenario.js';
@@ -15,6 +15,7 @@ import type { Action, AttemptView, ConfirmAction, Session, WatchView } from '../
 import { formatTimer, truncate } from '../text.js';
 import { HelpBar } from './HelpBar.js';
 import { Lines } from './Lines.js';
+import { Text } from './Text.js';
 
 const SYMBOL: Record<CheckResult['status'], string> = { pass: '✔', fail: '✘', error: '!', waiting: '…' };
 

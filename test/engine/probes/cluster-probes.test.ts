@@ -325,7 +325,7 @@ describe('waiting windows', () => {
 describe('API probes against a fake apiserver', () => {
   let api: http.Server;
   let kubeconfig: string;
-  const seen: Array<{ url?: string; body: string; authorization?: string }> = [];
+  const seen: Array<{ url?: string | undefined; body: string; authorization?: string | undefined }> = [];
   beforeAll(async () => {
     api = http.createServer((req, res) => {
       let body = '';

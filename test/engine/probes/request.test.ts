@@ -39,7 +39,13 @@ function userOf(req: http.IncomingMessage): string | undefined {
 let tmp: string;
 let api: http.Server;
 let kubeconfig: string;
-const seen: Array<{ method?: string; url?: string; body: string; auth?: string; groups?: unknown }> = [];
+const seen: Array<{
+  method?: string | undefined;
+  url?: string | undefined;
+  body: string;
+  auth?: string | undefined;
+  groups?: unknown;
+}> = [];
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-request-'));
