@@ -7,6 +7,14 @@ import { clusterScenarioIds, selfTestCaseCount, usesThisMachine } from '../clust
 import { longestFirst, readDurations } from '../cluster/sequencer.js';
 import { createTestTrainer } from '../scenarios/harness.js';
 
+/** A scenarios folder in a temporary directory holding one scenario `id` with `files`; its root. */
+function scenarioFolder(id: string, files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-shims-'));
+  fs.mkdirSync(path.join(root, id));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(root, id, name), text);
+  return root;
+}
+
 // The cluster tier's schedule (fast tier: no cluster needed): one file per self-test case, longest first.
 describe('cluster tier schedule', () => {
   it('puts the longest known file first, unknown files early, and ties in path order', () => {
@@ -29,12 +37,10 @@ describe('cluster tier schedule', () => {
   });
 
   it('counts a case for the reference, each other solution and each near miss', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-shims-'));
-    fs.mkdirSync(path.join(dir, 's'));
-    fs.writeFileSync(
-      path.join(dir, 's', 'selftest.yaml'),
-      'otherSolutions:\n  - { name: a, script: x }\nnearMisses:\n  - { name: b, script: y, failing: [c] }\n  - { name: c, script: z, failing: [c] }\n',
-    );
+    const dir = scenarioFolder('s', {
+      'selftest.yaml':
+        'otherSolutions:\n  - { name: a, script: x }\nnearMisses:\n  - { name: b, script: y, failing: [c] }\n  - { name: c, script: z, failing: [c] }\n',
+    });
     expect(selfTestCaseCount('s', dir)).toBe(4);
     fs.writeFileSync(path.join(dir, 's', 'selftest.yaml'), 'otherSolutions: [\n');
     expect(selfTestCaseCount('s', dir)).toBe(1);
@@ -60,16 +66,10 @@ describe('cluster tier schedule', () => {
   });
 
   it('counts a reference case per seed for a scenario with params', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-shims-'));
-    fs.mkdirSync(path.join(dir, 'p'));
-    fs.writeFileSync(
-      path.join(dir, 'p', 'scenario.yaml'),
-      'lab: cluster\nparams:\n  ns: { kind: choice, from: [a, b] }\n',
-    );
-    fs.writeFileSync(
-      path.join(dir, 'p', 'selftest.yaml'),
-      'nearMisses:\n  - { name: b, script: y, failing: [c] }\n',
-    );
+    const dir = scenarioFolder('p', {
+      'scenario.yaml': 'lab: cluster\nparams:\n  ns: { kind: choice, from: [a, b] }\n',
+      'selftest.yaml': 'nearMisses:\n  - { name: b, script: y, failing: [c] }\n',
+    });
     expect(selfTestCaseCount('p', dir)).toBe(3 + 1);
     fs.writeFileSync(path.join(dir, 'p', 'selftest.yaml'), 'seeds: [4, 9]\n');
     expect(selfTestCaseCount('p', dir)).toBe(2);
