@@ -21,10 +21,6 @@ lab_wait_apiserver 180
 # of kubernetes-dashboard), so no old binding gives a new account rights.
 bash "$SCENARIO_DIR/reset.sh"
 for ns in kubernetes-dashboard "$team_ns"; do
-  if kubectl get namespace "$ns" >/dev/null 2>&1; then
-    # Left over from an attempt that was never reset: start from a fresh namespace.
-    kubectl delete namespace "$ns" --timeout=180s >/dev/null
-  fi
   kubectl create namespace "$ns" >/dev/null
   # The label lets reset find the drawn namespace even when it runs without this attempt's values.
   kubectl label namespace "$ns" k8s-harden-lab/scenario=dashboard-token-access >/dev/null
