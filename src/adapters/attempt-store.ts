@@ -14,6 +14,9 @@ const attemptSchema = z.object({
   finishedAt: z.string().nullable(),
   stoppedAt: z.string().optional(),
   seed: z.number().optional(),
+  credentials: z
+    .record(z.string(), z.object({ token: z.string(), certificate: z.string().optional() }))
+    .optional(),
 });
 
 export type { Attempt };

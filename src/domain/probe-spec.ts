@@ -209,7 +209,7 @@ export const PROBES = {
         credentialFile: filePath
           .optional()
           .describe(
-            'a workspace file holding the token (or client certificate) the context should send; `credential.matches` compares without ever showing it',
+            'a workspace file holding the token (or client certificate) the context should send, as setup wrote it: right after setup its digest is kept with the attempt, outside the workspace, and `credential.matches` compares with that (the learner rewriting the file later changes nothing), without ever showing it',
           ),
       })
       .strict(),
@@ -222,7 +222,7 @@ export const PROBES = {
       users: 'user names (a list)',
       context: `the context described: ${CONTEXT_FIELDS}`,
       credential:
-        "what kubectl would send for that context (client-go's rules: a readable tokenFile wins over token): credential.sends (in words, never the secret), credential.matches (with `credentialFile`: exactly that token or certificate)",
+        "what kubectl would send for that context (client-go's rules: a readable tokenFile wins over token): credential.sends (in words, never the secret), credential.matches (with `credentialFile`: exactly that token or certificate as setup wrote it)",
     },
     subject: (p, field) => `${fieldOf(field)}${p.context ? `context ${p.context} in ` : ''}${p.path}`,
   }),

@@ -3,6 +3,7 @@ import { log } from '../adapters/log.js';
 import type { Check, CheckResult, Observation } from '../domain/checks.js';
 import { defaultSubject, evaluate } from '../domain/checks.js';
 import type { ProbeSpec } from '../domain/probe-spec.js';
+import type { KeptCredential } from './ports.js';
 import type { ClusterAccess, ProbeContext, ProbeExecutor, ProbeIo, ProbeRegistry } from './probes/types.js';
 
 // Loaded on the first round, not at start-up: the cluster probes pull in @kubernetes/client-node,
@@ -16,6 +17,8 @@ export type RoundOptions = {
   readonly scenarioDir?: string | undefined;
   /** False: waiting messages do not quote the apiserver's log (scenario `apiserverHelp: false`). */
   readonly apiserverLog?: boolean | undefined;
+  /** The attempt's credentials as setup wrote them (digests), for `credentialFile` checks. */
+  readonly keptCredentials?: Readonly<Record<string, KeptCredential>> | undefined;
   /** What the probes may touch (from the composition root). */
   readonly io: ProbeIo;
   readonly cluster?: ClusterAccess | undefined;
@@ -78,6 +81,7 @@ export async function runRound(checks: readonly Check[], options: RoundOptions):
     signal: controller.signal,
     cluster: options.cluster,
     roundCache: new Map(),
+    keptCredentials: options.keptCredentials,
     io: options.io,
   };
   const observations = new Map<string, Promise<Observation>>();

@@ -121,6 +121,17 @@ export type Attempt = {
   readonly stoppedAt?: string | undefined;
   /** The attempt's seed (exam tasks; randomised parameters plug in here). */
   readonly seed?: number | undefined;
+  /**
+   * Each `credentialFile` a check compares with, as setup wrote it (digests only): kept outside
+   * the workspace, so rewriting the file later changes nothing the check expects.
+   */
+  readonly credentials?: Readonly<Record<string, KeptCredential>> | undefined;
+};
+
+/** sha256 digests (hex) of a credential file right after setup: its trimmed text, and the certificate's DER when it is one. */
+export type KeptCredential = {
+  readonly token: string;
+  readonly certificate?: string | undefined;
 };
 
 export type AttemptPort = {

@@ -15,11 +15,13 @@ import {
 } from '../domain/scoring.js';
 import { runRound } from './check-runner.js';
 import { EXIT, ExternalError, printable, UserError } from './errors.js';
+import { credentialFiles, keepCredential } from './kept-credential.js';
 import type {
   Attempt,
   AttemptPort,
   ClusterIo,
   CommandResult,
+  KeptCredential,
   ProgressPort,
   RecordPort,
   RunProcess,
@@ -314,12 +316,14 @@ export class Trainer {
         // A cluster-free setup fails on this machine (a tool missing, no permission), not on a lab.
         scenario.lab === 'cluster' ? EXIT.lab : EXIT.environment,
       );
+    const credentials = await this.keptCredentials(scenario);
     const started = this.deps.attempts.start(scenario.id, this.now());
-    if (carried || seed !== undefined)
+    if (carried || seed !== undefined || credentials)
       this.deps.attempts.save(scenario.id, {
         ...started,
         ...carried,
         ...(seed === undefined ? {} : { seed }),
+        ...(credentials ? { credentials } : {}),
       });
     this.failing.delete(scenario.id);
     this.deps.record?.append({
@@ -330,6 +334,24 @@ export class Trainer {
       exam: options.exam ?? null,
       seed: seed ?? null,
     });
+  }
+
+  /**
+   * Digests of each credential file a check compares with, read right after setup: the checks
+   * compare with these, never with the file as the learner may have rewritten it. A file setup did
+   * not write is left out (its check then says so).
+   */
+  private async keptCredentials(
+    scenario: Scenario,
+  ): Promise<Readonly<Record<string, KeptCredential>> | undefined> {
+    const files = credentialFiles(scenario.checks);
+    if (files.length === 0) return undefined;
+    const kept: Record<string, KeptCredential> = {};
+    for (const file of files) {
+      const facts = await this.deps.probeIo.files.read(this.workspace(scenario), file);
+      if (facts.content !== undefined) kept[file] = keepCredential(facts.content);
+    }
+    return kept;
   }
 
   /** Whether setup has been run (the workspace exists). */
@@ -346,6 +368,7 @@ export class Trainer {
         : this.deps.probeIo;
     const results = await runRound(scenario.checks, {
       workspace: this.workspace(scenario),
+      keptCredentials: this.attempt(scenario.id)?.credentials,
       scenarioDir: scenario.dir,
       apiserverLog: scenario.apiserverHelp,
       io,

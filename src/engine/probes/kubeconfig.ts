@@ -1,6 +1,6 @@
-import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { type KeptCredential, matchesKept } from '../kept-credential.js';
 import type { ProbeExecutor } from './types.js';
 import { probeError, value } from './types.js';
 import { inWorkspace, readFileFacts } from './workspace.js';
@@ -47,7 +47,7 @@ export type CredentialFacts = {
   readonly sends: string;
   /**
    * With the probe's `credentialFile`: kubectl would send exactly that file's token (or
-   * certificate). Undefined without one.
+   * certificate) as setup wrote it. Undefined without one.
    */
   readonly matches: boolean | undefined;
 };
@@ -152,32 +152,18 @@ export function credentialSource(
   return { type: 'other', what: kind === 'basic' ? 'a user name and password' : 'no credential at all' };
 }
 
-/** The certificate's DER bytes, to compare two PEM texts for the same certificate. */
-function certificateBytes(pem: string): Buffer | undefined {
-  try {
-    return new X509Certificate(pem).raw;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * What kubectl would send, compared with the content of `expected` (a token file's text, or a
- * certificate), in words that never show the secret. `read` gives a file's text (undefined when
- * missing) or throws with why it cannot be read.
+ * What kubectl would send, compared with `expected` (the credential file as setup wrote it, kept
+ * as digests: keepCredential), in words that never show the secret. `read` gives a file's text
+ * (undefined when missing) or throws with why it cannot be read.
  */
 export async function describeCredential(
   source: CredentialSource,
-  expected: string | undefined,
+  expected: KeptCredential | undefined,
   read: (file: string) => Promise<string | undefined>,
 ): Promise<CredentialFacts> {
-  const compare = (value: string, kind: 'token' | 'certificate'): boolean | undefined => {
-    if (expected === undefined) return undefined;
-    if (kind === 'token') return value === expected.trim();
-    const a = certificateBytes(value);
-    const b = certificateBytes(expected);
-    return a !== undefined && b !== undefined && a.equals(b);
-  };
+  const compare = (value: string, kind: 'token' | 'certificate'): boolean | undefined =>
+    expected === undefined ? undefined : matchesKept(value, kind, expected);
   switch (source.type) {
     case 'token':
       return { sends: 'the token written in the kubeconfig', matches: compare(source.token, 'token') };
@@ -294,12 +280,15 @@ export const kubeconfigProbe: ProbeExecutor<'kubeconfig'> = async (spec, context
       if (f.exists && f.content === undefined) throw new Error('cannot be read');
       return f.exists ? f.content : undefined;
     };
-    let expected: string | undefined;
+    // The credential to compare with is the file as setup wrote it, kept with the attempt outside
+    // the workspace: the learner may rewrite the file, never what the check expects.
+    let expected: KeptCredential | undefined;
     if (spec.credentialFile) {
-      const f = await readFileFacts(context, spec.credentialFile, undefined);
-      if (!f.exists || f.content === undefined)
-        return probeError(`${spec.credentialFile} (the credential to compare with) does not exist`);
-      expected = f.content;
+      expected = context.keptCredentials?.[spec.credentialFile];
+      if (!expected)
+        return probeError(
+          `${spec.credentialFile} (the credential to compare with) was not kept when the scenario was set up: start the scenario again`,
+        );
     }
     const credential = await describeCredential(
       credentialSource(facts.content, spec.context, path.dirname(target)),

@@ -1,6 +1,6 @@
 import type { Observation } from '../../domain/checks.js';
 import type { ProbeKind, ProbeSpec } from '../../domain/probe-spec.js';
-import type { ClusterIo, LabProvider, LocalIo } from '../ports.js';
+import type { ClusterIo, KeptCredential, LabProvider, LocalIo } from '../ports.js';
 
 /** What the cluster probes can reach. Absent for scenarios that need no lab. */
 export type ClusterAccess = {
@@ -21,6 +21,11 @@ export type ProbeContext = {
   readonly cluster?: ClusterAccess | undefined;
   /** Per-round memo shared by probes (for example one node round trip serving many checks). */
   readonly roundCache: Map<string, Promise<unknown>>;
+  /**
+   * Each `credentialFile` as setup wrote it (digests, kept with the attempt outside the
+   * workspace). A kubeconfig probe compares with this, never with the file as it is now.
+   */
+  readonly keptCredentials?: Readonly<Record<string, KeptCredential>> | undefined;
   /** What probes may touch, handed in by the composition root (the engine builds no adapter). */
   readonly io: ProbeIo;
 };

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keepCredential } from '../../../src/engine/kept-credential.js';
 import {
   credentialOf,
   credentialSource,
@@ -154,7 +155,11 @@ describe('describeCredential: what kubectl would send, compared without showing 
   const files: Record<string, string> = { '/ws/john.token': 'SECRET\n', '/ws/other.token': 'OTHER\n' };
   const read = async (f: string) => files[f];
   const sent = (user: string, expected: string | null = 'SECRET\n') =>
-    describeCredential(credentialSource(kc(user), undefined, '/ws'), expected ?? undefined, read);
+    describeCredential(
+      credentialSource(kc(user), undefined, '/ws'),
+      expected === null ? undefined : keepCredential(expected),
+      read,
+    );
 
   it.each([
     ['{ token: SECRET }', true, 'the token written in the kubeconfig'],
@@ -190,17 +195,52 @@ describe('kubeconfigProbe credential', () => {
     fs.writeFileSync(path.join(dir, 'john.token'), 'SECRET\n');
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const probe = async (user: string) => {
+  // The token file as setup wrote it, kept with the attempt.
+  const kept = { 'john.token': keepCredential('SECRET\n') };
+  const observe = async (user: string, keptCredentials: typeof kept | null = kept) => {
     fs.writeFileSync(
       path.join(dir, 'kc'),
       `users:\n  - name: john\n    user: ${user}\ncontexts:\n  - name: c\n    context: { cluster: k, user: john }\ncurrent-context: c\n`,
     );
-    const o = await kubeconfigProbe(
+    return kubeconfigProbe(
       { kind: 'kubeconfig', path: 'kc', credentialFile: 'john.token' },
-      { io: testIo, workspace: dir, signal: new AbortController().signal, roundCache: new Map() },
+      {
+        io: testIo,
+        workspace: dir,
+        signal: new AbortController().signal,
+        roundCache: new Map(),
+        keptCredentials: keptCredentials ?? undefined,
+      },
     );
-    return (o as { value: KubeconfigFacts }).value.credential;
   };
+  const probe = async (user: string) =>
+    ((await observe(user)) as { value: KubeconfigFacts }).value.credential;
+
+  it('compares with the token kept at setup, not with the file as it is now', async () => {
+    fs.writeFileSync(path.join(dir, 'john.token'), 'MADE-UP\n');
+    try {
+      expect(await probe('{ token: MADE-UP }')).toEqual({
+        sends: 'the token written in the kubeconfig',
+        matches: false,
+      });
+      expect(await probe('{ token: SECRET }')).toEqual({
+        sends: 'the token written in the kubeconfig',
+        matches: true,
+      });
+    } finally {
+      fs.writeFileSync(path.join(dir, 'john.token'), 'SECRET\n');
+    }
+  });
+
+  it('says so when nothing was kept at setup, instead of trusting the file', async () => {
+    expect(await observe('{ token: SECRET }', null)).toEqual({
+      type: 'error',
+      message: expect.stringMatching(
+        /^john\.token \(the credential to compare with\) was not kept .*start the scenario again$/,
+      ),
+    });
+  });
+
   it('reads a relative tokenFile next to the kubeconfig, and never a token file outside the workspace', async () => {
     expect(await probe('{ tokenFile: john.token }')).toEqual({
       sends: 'the token in tokenFile john.token',
