@@ -322,7 +322,7 @@ export const PROBES = {
       .strict(),
     needsCluster: false,
     observes:
-      'what a program started from a NEW shell sees: a fresh bash with HOME = the workspace reads its startup files in its own process; the variable is read from the environment of the program it starts (so only exported variables count, as for kubectl)',
+      "what a program started from a NEW shell sees: a fresh bash with HOME = the workspace reads its startup files in its own process; the variable is read from the environment of the program it starts (so only exported variables count, as for kubectl). The learner's startup files run in the very shell that is judged, so they can forge the answer on purpose (a function named `builtin` shadows the command the probe uses); the probe catches mistakes, not a deliberate forgery",
     fields: {
       set: 'the variable reaches a program started from the shell (exported)',
       value: 'its value',
