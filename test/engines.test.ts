@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * `engines.node` admits no Node that lacks what the shipped code uses (code review §6c.2: on
- * 20.5–20.10 `import.meta.dirname` is undefined and every command threw), and the docs state the
- * same minimum.
+ * 20.5–20.10 `import.meta.dirname` is undefined and every command threw) and no Node that a
+ * shipped dependency refuses (jsep, under client-node, needs 20.16), and the docs state the same
+ * minimum.
  */
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -25,6 +26,26 @@ function atLeast(v: string, min: string): boolean {
   const b = version(min);
   for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
   return true;
+}
+
+/**
+ * Whether Node `v` is in an npm engines range, for the forms the lock file holds: `*`, `>=V`,
+ * `^V`, `X.*` / `X.x`, joined by `||` (V may leave out minor and patch). Another form throws, so
+ * a new one is added here rather than passed unread.
+ */
+function satisfies(v: string, range: string): boolean {
+  return range.split('||').some((alternative) => {
+    const wanted = alternative.trim().replace(/^(>=|\^)\s+/, '$1');
+    if (wanted === '*') return true;
+    const [major] = version(v);
+    const m = /^(>=|\^)?(\d+)(?:\.(\d+|\*|x))?(?:\.(\d+|\*|x))?$/.exec(wanted);
+    if (!m) throw new Error(`engines range not understood: ${range}`);
+    const [, op, maj, min, patch] = m;
+    if (op === undefined)
+      return min === undefined || min === '*' || min === 'x' ? major === Number(maj) : v === wanted;
+    const floor = `${maj}.${/\d/.test(min ?? '') ? min : 0}.${/\d/.test(patch ?? '') ? patch : 0}`;
+    return atLeast(v, floor) && (op === '>=' || major === Number(maj));
+  });
 }
 
 function sources(dir: string): string[] {
@@ -53,6 +74,19 @@ describe('engines.node', () => {
       atLeast(minimum ?? '0.0.0', need.since),
       `${path.relative(ROOT, users[0] ?? '')} uses ${need.what} (Node ${need.since}); engines says ${pkg.engines.node}`,
     ).toBe(true);
+  });
+
+  it('admits no Node that a shipped dependency refuses (npm would warn EBADENGINE, or refuse with engine-strict)', () => {
+    const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean; engines?: { node?: string } | string[] }>;
+    };
+    const refusing = Object.entries(lock.packages)
+      .filter(([name, p]) => name !== '' && !p.dev)
+      .flatMap(([name, p]) => {
+        const range = Array.isArray(p.engines) ? undefined : p.engines?.node;
+        return range && !satisfies(minimum ?? '0.0.0', range) ? [`${name}: node ${range}`] : [];
+      });
+    expect(refusing, `engines says ${pkg.engines.node}`).toEqual([]);
   });
 
   it('is the minimum the README and docs/kind.md state', () => {
