@@ -1,13 +1,14 @@
 import fs from 'node:fs';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
  * The layers, enforced (docs/ARCHITECTURE.md): imports point inward. domain imports only its
  * schema library and re2js (the linear-time regex engine of its ops); engine never touches files,
- * processes or the network itself (no fs, http(s), child_process, execa, conf or client-node, and
- * no adapter but the debug log); ui imports no adapter, no CLI and nothing from node:*; adapters
- * import no ui or cli. Only cli/ composes.
+ * processes or the network itself (no Node builtin but path, crypto and events, no execa, conf or
+ * client-node, and no adapter but the debug log); ui imports no adapter, no CLI and no Node builtin
+ * (bare or node:); adapters import no ui or cli. Only cli/ composes.
  */
 
 const SRC = path.resolve(import.meta.dirname, '..', 'src');
@@ -40,20 +41,11 @@ const layerOf = (file: string): Layer | undefined => {
     : undefined;
 };
 
-const ENGINE_FORBIDDEN = new Set([
-  'fs',
-  'node:fs',
-  'node:fs/promises',
-  'http',
-  'https',
-  'node:http',
-  'node:https',
-  'node:child_process',
-  'node:net',
-  'execa',
-  'conf',
-  '@kubernetes/client-node',
-]);
+/** Packages through which the engine would reach the world itself (Node's builtins are below). */
+const ENGINE_FORBIDDEN = new Set(['execa', 'conf', '@kubernetes/client-node']);
+
+/** The only Node builtins the engine may import, bare or `node:`: none of them does I/O. */
+const ENGINE_BUILTINS = new Set(['path', 'crypto', 'events']);
 
 /** Named exceptions, each with its reason (none today: the lab registry composes in cli/). */
 const EXCEPTIONS: Readonly<Record<string, string>> = {};
@@ -78,14 +70,18 @@ function violation(imp: Import): string | undefined {
         return 'domain imports only zod, re2js (its regular expressions) and domain';
       return undefined;
     case 'engine':
-      if (!relative && ENGINE_FORBIDDEN.has(imp.spec))
+      if (
+        !relative &&
+        (ENGINE_FORBIDDEN.has(imp.spec) ||
+          (isBuiltin(imp.spec) && !ENGINE_BUILTINS.has(imp.spec.replace(/^node:/, ''))))
+      )
         return `engine touches the world only through the ports it is given (${imp.spec})`;
       if (target === 'ui' || target === 'cli') return `engine imports ${target}`;
       if (target === 'adapters' && targetRel !== 'adapters/log.js')
         return `engine imports an adapter (${targetRel}); put the port in engine/ports.ts`;
       return undefined;
     case 'ui':
-      if (!relative && imp.spec.startsWith('node:')) return `ui imports ${imp.spec}`;
+      if (!relative && isBuiltin(imp.spec)) return `ui imports ${imp.spec}`;
       if (target === 'adapters' || target === 'cli') return `ui imports ${target} (${targetRel})`;
       return undefined;
     case 'adapters':
@@ -133,6 +129,23 @@ describe('the layers (imports point inward; only cli/ composes)', () => {
     expect(at('ui/x.ts', "import type { AppServices } from '../cli/compose.js';")).toHaveLength(1);
     expect(at('ui/hooks/x.ts', "import { log } from '../../adapters/log.js';")).toHaveLength(1);
     expect(at('ui/x.ts', "import { spawn } from 'node:child_process';")).toHaveLength(1);
+    // Every builtin, bare or node:, for ui; for engine every one but path, crypto and events.
+    for (const spec of ['fs', 'child_process', 'fs/promises', 'node:os', 'net', 'tls'])
+      expect(at('ui/x.ts', `import x from '${spec}';`), `ui: ${spec}`).toHaveLength(1);
+    for (const spec of [
+      'child_process',
+      'fs/promises',
+      'net',
+      'tls',
+      'node:tls',
+      'http2',
+      'dgram',
+      'dns',
+      'os',
+    ])
+      expect(at('engine/x.ts', `import x from '${spec}';`), `engine: ${spec}`).toHaveLength(1);
+    for (const spec of ['path', 'node:path', 'crypto', 'node:crypto', 'events', 'node:events'])
+      expect(at('engine/x.ts', `import x from '${spec}';`), `engine: ${spec}`).toEqual([]);
     expect(at('adapters/x.ts', "export { x } from '../ui/y.js';")).toHaveLength(1);
   });
 });
