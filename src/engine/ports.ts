@@ -312,12 +312,19 @@ export type KubeClients = {
   lab(kubeconfigPath: string): KubeApi;
   /**
    * A workspace kubeconfig. `token`: the bearer token the engine worked out that kubectl would
-   * send (it replaces the client library's own reading of the file). Throws, in plain words, when
-   * the file cannot be used.
+   * send; `clientCertificate`: the client certificate and key files' text, read by the engine (each
+   * replaces the client library's own reading of the file). Throws, in plain words, when the file
+   * cannot be used.
    */
   fromFile(
     file: string,
-    options?: { readonly context?: string | undefined; readonly token?: string | undefined },
+    options?: {
+      readonly context?: string | undefined;
+      readonly token?: string | undefined;
+      readonly clientCertificate?:
+        | { readonly certPem?: string | undefined; readonly keyPem?: string | undefined }
+        | undefined;
+    },
   ): KubeApi;
   /** The lab's server and CA (from its kubeconfig) with other credentials; nothing is cached. */
   withCredentials(labKubeconfigPath: string, credentials: ProbeCredentials): KubeApi;

@@ -147,8 +147,16 @@ export async function kubeRequest(
   });
 }
 
-/** A client over a loaded kubeconfig; `token` replaces the user's token on every request. */
-function api(load: () => KubeConfig, token: { readonly value: string | undefined } | undefined): KubeApi {
+type UserOverride = {
+  /** Replaces the user's token. */
+  readonly token?: { readonly value: string | undefined } | undefined;
+  /** Replace the user's client certificate and key files with their text (the files are never read here). */
+  readonly certPem?: string | undefined;
+  readonly keyPem?: string | undefined;
+};
+
+/** A client over a loaded kubeconfig; `override` replaces the user's credentials on every request. */
+function api(load: () => KubeConfig, override: UserOverride = {}): KubeApi {
   return {
     request: (path, options) => {
       let kc: KubeConfig;
@@ -157,9 +165,24 @@ function api(load: () => KubeConfig, token: { readonly value: string | undefined
       } catch (error) {
         return Promise.resolve({ type: 'invalid', message: (error as Error).message.split('\n')[0] ?? '' });
       }
-      if (token) {
-        const user = kc.getCurrentUser() as { token?: string | undefined } | null;
-        if (user) user.token = token.value;
+      const user = kc.getCurrentUser() as {
+        token?: string | undefined;
+        certFile?: string | undefined;
+        certData?: string | undefined;
+        keyFile?: string | undefined;
+        keyData?: string | undefined;
+      } | null;
+      if (user) {
+        if (override.token) user.token = override.token.value;
+        const b64 = (text: string) => Buffer.from(text).toString('base64');
+        if (override.certPem !== undefined) {
+          user.certFile = undefined;
+          user.certData = b64(override.certPem);
+        }
+        if (override.keyPem !== undefined) {
+          user.keyFile = undefined;
+          user.keyData = b64(override.keyPem);
+        }
       }
       return kubeRequest(kc, path, options);
     },
@@ -203,12 +226,13 @@ function withCredentials(labKubeconfigPath: string, credentials: ProbeCredential
 
 export const kubeClients: KubeClients = {
   withCredentials,
-  lab: (kubeconfigPath) => api(() => loadKubeConfig(kubeconfigPath), undefined),
+  lab: (kubeconfigPath) => api(() => loadKubeConfig(kubeconfigPath)),
   fromFile: (file, options = {}) => {
     loadKubeConfig(file, options.context);
-    return api(
-      () => loadKubeConfig(file, options.context),
-      'token' in options ? { value: options.token } : undefined,
-    );
+    return api(() => loadKubeConfig(file, options.context), {
+      ...('token' in options ? { token: { value: options.token } } : {}),
+      certPem: options.clientCertificate?.certPem,
+      keyPem: options.clientCertificate?.keyPem,
+    });
   },
 };

@@ -126,6 +126,33 @@ function userEntry(
   return found ? record(found.user) : undefined;
 }
 
+/** A client certificate or key file a context's user names (not the inline `-data` forms). */
+export type ClientFile = {
+  readonly field: 'client-certificate' | 'client-key';
+  /** Resolved against the kubeconfig's folder, as kubectl does. */
+  readonly path: string;
+  readonly written: string;
+};
+
+/** The user a context names, and the client certificate and key files it reads (for `-data`, none). */
+export function clientFiles(
+  text: string,
+  contextName: string | undefined,
+  dir: string,
+): { readonly user: string | undefined; readonly files: readonly ClientFile[] } {
+  const root = parseRoot(text);
+  const name = contextName ?? str(root['current-context']);
+  const user = str(record(asList(root.contexts).find((c) => c.name === name)?.context).user);
+  const entry = userEntry(root, contextName) ?? {};
+  const files: ClientFile[] = [];
+  for (const field of ['client-certificate', 'client-key'] as const) {
+    const written = str(entry[field]);
+    if (written && !str(entry[`${field}-data`]))
+      files.push({ field, path: path.resolve(dir, written), written });
+  }
+  return { user, files };
+}
+
 /**
  * Where the credential for a context comes from (client-go's rules: a token file wins over a
  * token once it can be read; a relative path resolves against the kubeconfig's folder `dir`).

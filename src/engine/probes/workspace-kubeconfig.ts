@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Observation } from '../../domain/checks.js';
 import type { KubeApi } from '../ports.js';
-import { type CredentialSource, credentialSource, describeKubeconfig } from './kubeconfig.js';
+import { type CredentialSource, clientFiles, credentialSource, describeKubeconfig } from './kubeconfig.js';
 import { clusterIo, type ProbeContext, probeError } from './types.js';
 import { inWorkspace, readFileFacts } from './workspace.js';
 
@@ -15,12 +15,23 @@ export type WorkspaceClient = {
   readonly namespace: string;
 };
 
+/**
+ * A file a workspace kubeconfig names, read only inside the workspace: its text, or why it cannot
+ * be used. Throws when the file cannot be looked at (a link that leaves the workspace).
+ */
+async function namedFile(context: ProbeContext, file: string): Promise<{ text: string } | { why: string }> {
+  const rel = path.relative(context.workspace, file);
+  if (rel.startsWith('..') || path.isAbsolute(rel))
+    return { why: 'is outside the workspace (the checks read only workspace files)' };
+  const f = await readFileFacts(context, rel, undefined);
+  if (!f.exists) return { why: 'does not exist' };
+  return f.content === undefined ? { why: f.unreadable ?? 'cannot be read' } : { text: f.content };
+}
+
 /** A file a workspace kubeconfig names, read only inside the workspace; undefined when missing or outside. */
 export async function readNamed(context: ProbeContext, file: string): Promise<string | undefined> {
-  const rel = path.relative(context.workspace, file);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
-  const f = await readFileFacts(context, rel, undefined);
-  return f.exists ? f.content : undefined;
+  const f = await namedFile(context, file);
+  return 'text' in f ? f.text : undefined;
 }
 
 /**
@@ -60,11 +71,28 @@ export async function workspaceClient(
       : source.type === 'token-file'
         ? (await readNamed(context, source.path))?.trim() || source.fallback
         : undefined;
+  // Client certificate and key files are read here, only inside the workspace, and handed over
+  // as data: client-node would read any path, and a missing file would reach the learner as ENOENT.
+  const clientCertificate: { certPem?: string; keyPem?: string } = {};
+  try {
+    const { user, files } = clientFiles(text.content, contextName, path.dirname(file));
+    for (const f of files) {
+      const read = await namedFile(context, f.path);
+      if (!('text' in read))
+        return fail(
+          `${kubeconfig} cannot be used: ${f.written} (${f.field} of user ${user ?? '?'}) ${read.why}`,
+        );
+      clientCertificate[f.field === 'client-certificate' ? 'certPem' : 'keyPem'] = read.text;
+    }
+  } catch (error) {
+    return fail(`${kubeconfig} ${(error as Error).message}`);
+  }
   let kc: KubeApi;
   try {
     kc = clusterIo(context).io.kube.fromFile(file, {
       ...(contextName ? { context: contextName } : {}),
       ...(source.type === 'token-file' ? { token } : {}),
+      ...(Object.keys(clientCertificate).length > 0 ? { clientCertificate } : {}),
     });
   } catch (error) {
     return fail(`${kubeconfig} cannot be used: ${(error as Error).message.split('\n')[0]}`);

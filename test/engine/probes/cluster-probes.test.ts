@@ -535,6 +535,57 @@ describe('API probes against a fake apiserver', () => {
     expect(fs.existsSync(marker)).toBe(false);
   });
 
+  it('a workspace kubeconfig: client certificate and key files read in the workspace and handed over as data; a missing one is named in words, not ENOENT', async () => {
+    const server = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+    const write = (name: string, user: string) =>
+      fs.writeFileSync(
+        path.join(tmp, name),
+        `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    insecure-skip-tls-verify: true\n    server: ${server}\nusers:\n- name: u\n  user: ${user}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,
+      );
+    fs.writeFileSync(path.join(tmp, 'u.crt'), 'the certificate\n');
+    fs.writeFileSync(path.join(tmp, 'u.key'), 'the key\n');
+    write('cert-ok.kubeconfig', '{ client-certificate: u.crt, client-key: u.key }');
+    write('cert-missing.kubeconfig', '{ client-certificate: missing.crt, client-key: u.key }');
+    write(
+      'key-missing.kubeconfig',
+      `{ client-certificate: ${path.join(tmp, 'u.crt')}, client-key: gone.key }`,
+    );
+    write('cert-outside.kubeconfig', '{ client-certificate: /etc/hostname, client-key: u.key }');
+    const handed: unknown[] = [];
+    const kube = testIo.cluster?.kube;
+    if (!kube) throw new Error('testIo has no cluster I/O');
+    const io = {
+      ...testIo,
+      cluster: {
+        ...testIo.cluster,
+        kube: {
+          ...kube,
+          fromFile: (file: string, options?: Parameters<typeof kube.fromFile>[1]) => {
+            handed.push(options?.clientCertificate);
+            return kube.fromFile(file, options);
+          },
+        },
+      },
+    } as typeof testIo;
+    const list = (file: string) =>
+      check({ kind: 'api', kubeconfig: file, resource: 'pods' }, { op: 'eq', value: 200 }, 'status');
+    const results = await runRound(
+      ['cert-ok', 'cert-missing', 'key-missing', 'cert-outside'].map((f) => list(`${f}.kubeconfig`)),
+      { io, workspace: tmp, cluster: { provider: new FakeLabProvider({}), kubeconfigPath: kubeconfig } },
+    );
+    expect(results.slice(1).map((r) => `${r.status} ${r.actual}`)).toEqual([
+      expect.stringMatching(/^error .*missing\.crt \(client-certificate of user u\) does not exist/),
+      expect.stringMatching(/^error .*gone\.key \(client-key of user u\) does not exist/),
+      expect.stringMatching(
+        /^error .*\/etc\/hostname \(client-certificate of user u\) is outside the workspace/,
+      ),
+    ]);
+    for (const r of results) expect(r.actual).not.toMatch(/ENOENT/);
+    // The request went out (the fake apiserver has no pods in default: 404).
+    expect(results[0]).toMatchObject({ status: 'fail', actual: 'found `404`' });
+    expect(handed).toEqual([{ certPem: 'the certificate\n', keyPem: 'the key\n' }]);
+  });
+
   it('api as a workspace kubeconfig: the list kubectl get would ask for, in the context namespace, a refusal as an answer', async () => {
     const server = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
     const kc = (user: string) =>
