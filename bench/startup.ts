@@ -14,7 +14,8 @@
  * The app keeps its scenario list between runs (src/adapters/scenario-cache.ts): the main row is
  * a start with the list kept (every start after the first one, until a scenario or the app
  * changes); the "first start" row gives each run a fresh data folder, so the scenario folders are
- * read and checked as on the first start after an install or an edit.
+ * read and checked as on the first start after an install or an edit. The main row's data folder
+ * holds a learner's progress file (every other scenario tried), which the home screen reads.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -96,6 +97,45 @@ function once(target: Target, env: NodeJS.ProcessEnv): Promise<Sample> {
   });
 }
 
+/**
+ * A learner's progress file, as after some use (every other scenario tried, most of them solved),
+ * in the main row's data folder: the home screen reads and checks it before its first frame, as it
+ * does for a learner. Returns how many scenarios it holds.
+ */
+function seedProgress(home: string): number {
+  const scenarios = process.env.K8S_HARDEN_LAB_SCENARIOS
+    ? path.resolve(process.env.K8S_HARDEN_LAB_SCENARIOS)
+    : path.join(root, 'scenarios');
+  const ids = fs
+    .readdirSync(scenarios, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.') && !d.name.startsWith('_'))
+    .map((d) => d.name)
+    .sort()
+    .filter((_, i) => i % 2 === 0);
+  const progress = Object.fromEntries(
+    ids.map((id, i) => {
+      const solved = i % 3 !== 2;
+      return [
+        id,
+        {
+          completed: solved,
+          bestScore: solved ? 70 + ((i * 7) % 31) : null,
+          attempts: 1 + (i % 4),
+          bestTimeMs: solved ? 240_000 + i * 61_000 : null,
+          hintsUsed: i % 3,
+          forfeits: 0,
+          lastAttemptAt: new Date(Date.UTC(2026, 10, 1 + i, 18)).toISOString(),
+        },
+      ];
+    }),
+  );
+  fs.writeFileSync(
+    path.join(home, 'progress.json'),
+    JSON.stringify({ version: 1, scenarios: progress }, undefined, '\t'),
+  );
+  return ids.length;
+}
+
 function quantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const pos = (sorted.length - 1) * q;
@@ -143,6 +183,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'khl-bench-home-'));
+  const seeded = seedProgress(home);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     K8S_HARDEN_LAB_HOME: home,
@@ -180,7 +221,7 @@ async function main(): Promise<void> {
   const row = (s: Summary) =>
     `| ${s.name.padEnd(30)} | ${s.median.toFixed(0).padStart(9)} | ${s.p95.toFixed(0).padStart(6)} | ${s.exitMedian.toFixed(0).padStart(16)} | ${s.rssMedianMb.toFixed(1).padStart(20)} | ${s.rssMaxMb.toFixed(1).padStart(6)} | ${s.cpuMedian.toFixed(0).padStart(16)} |`;
   console.log(
-    `Startup: launch → first frame on a pty, ${runs} runs each (+1 warm-up), node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'})`,
+    `Startup: launch → first frame on a pty, ${runs} runs each (+1 warm-up), node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}); progress kept for ${seeded} scenarios`,
   );
   console.log('');
   console.log(
