@@ -28,6 +28,7 @@ import { installRecorder, removeRecorder } from '../src/engine/lab/recorder.js';
 import { groupsFor } from '../src/engine/probes/access.js';
 import { pickNode } from '../src/engine/probes/nodes.js';
 import type { ClusterAccess } from '../src/engine/probes/types.js';
+import { shQuote as q } from '../src/engine/shell-quote.js';
 
 const args = process.argv.slice(2);
 const ROUNDS = Number(args[args.indexOf('--rounds') + 1]) || 20;
@@ -36,10 +37,6 @@ const SETUP = !args.includes('--as-is');
 const CLI = path.join(packageRoot(), 'bin', 'k8s-harden-lab.js');
 /** The target: a round at least this many times faster (p50) than the shell script. */
 const TARGET = 3;
-
-function q(s: string): string {
-  return `'${s.replaceAll("'", `'\\''`)}'`;
-}
 
 function pct(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -16,5 +16,5 @@ if ! command -v shellcheck >/dev/null 2>&1; then
   fi
 fi
 shopt -s nullglob
-exec shellcheck -x -P SCRIPTDIR shell/node/*.sh shell/record/*.sh scenarios/_lib/*.sh scenarios/*/*.sh scripts/*.sh .ci/run \
+exec shellcheck -x -P SCRIPTDIR shell/node/*.sh shell/pod/*.sh shell/record/*.sh scenarios/_lib/*.sh scenarios/*/*.sh scripts/*.sh .ci/run \
   labs/kind/offline/*.sh labs/kind/offline/images/*.sh labs/kind/offline/node/usr/local/bin/entrypoint

@@ -362,6 +362,13 @@ export type NodeReads = {
 export type ClusterIo = {
   readonly kube: KubeClients;
   readonly nodeReads: (provider: LabProvider, node: string, signal: AbortSignal) => NodeReads;
+  /** Shell programs probes hand to a node or a pod, from real files the engine does not read itself. */
+  readonly scripts: {
+    /** shell/node/ssh-login.sh: one OpenSSH login attempt (`bash -c`, the sshLogin probe). */
+    readonly sshLogin: string;
+    /** shell/pod/connect.sh: `<target> yes|no` per target, from inside a pod (`sh -c`, podConnect). */
+    readonly podConnect: string;
+  };
 };
 
 // --- the lab lifecycle ------------------------------------------------------------------------

@@ -3,12 +3,21 @@ import type { ClusterIo, LifecycleIo } from '../../engine/ports.js';
 import { backupStore } from './backup-store.js';
 import { kubeClients } from './kube-client.js';
 import { NodeBatch } from './node-batch.js';
-import { nodeFile, nodeScript } from './node-scripts.js';
+import { nodeFile, nodeScript, podFile } from './node-scripts.js';
 
 /** What cluster probes touch; the composition root loads this module on first use (client-node). */
 export const clusterIo: ClusterIo = {
   kube: kubeClients,
   nodeReads: (provider, node, signal) => new NodeBatch(provider, node, signal),
+  // Read on first use (and once): a round that logs in nowhere reads no file.
+  scripts: {
+    get sshLogin() {
+      return nodeFile('ssh-login.sh');
+    },
+    get podConnect() {
+      return podFile('connect.sh');
+    },
+  },
 };
 
 /** The recorder's jq programs, each with the shared definitions in front. */

@@ -2,7 +2,7 @@ import type { ProbeSpec } from '../../domain/probe-spec.js';
 import { apiGet } from './api.js';
 import { collectionPath } from './kube.js';
 import type { ProbeContext, ProbeExecutor } from './types.js';
-import { probeError, value } from './types.js';
+import { clusterIo, probeError, value } from './types.js';
 
 type Pod = {
   metadata?: { name?: string; deletionTimestamp?: string };
@@ -18,15 +18,6 @@ async function runningPods(context: ProbeContext, namespace: string, selector: s
     .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
   return { ok: true as const, pods };
 }
-
-/**
- * Tries each target from inside the pod and prints `<target> yes|no` per line. Each attempt is
- * bounded twice: nc's own -w, and `timeout` around it (a dropped SYN must not hang the exec).
- */
-const CONNECT = `t=$1; shift; for x in "$@"; do
-if [ "\${x%%:*}" = dns ]; then timeout $((t + 2)) nslookup "\${x#dns:}" >/dev/null 2>&1 && r=yes || r=no
-else timeout $((t + 1)) nc -z -w "$t" "\${x%:*}" "\${x##*:}" >/dev/null 2>&1 && r=yes || r=no; fi
-echo "$x $r"; done`;
 
 function targetsOf(
   spec: Extract<ProbeSpec, { kind: 'podConnect' }>,
@@ -56,6 +47,13 @@ export const podConnectProbe: ProbeExecutor<'podConnect'> = async (spec, context
       return probeError(`no running pod matches ${spec.to.selector} in ${spec.to.namespace} to connect to`);
   }
   const targets = targetsOf(spec, toPods);
+  // shell/pod/connect.sh, handed over with the cluster I/O (the engine reads no file).
+  let script: string;
+  try {
+    script = clusterIo(context).io.scripts.podConnect;
+  } catch (error) {
+    return probeError((error as Error).message);
+  }
   const x = await context.io.run(
     context.cluster?.provider.kubectlPath() ?? 'kubectl',
     [
@@ -68,7 +66,7 @@ export const podConnectProbe: ProbeExecutor<'podConnect'> = async (spec, context
       '--',
       'sh',
       '-c',
-      CONNECT,
+      script,
       'sh',
       String(spec.timeoutSeconds),
       ...targets,

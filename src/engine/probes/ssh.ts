@@ -2,43 +2,6 @@ import path from 'node:path';
 import { resolveNode } from './nodes.js';
 import { clusterIo, type ProbeContext, type ProbeExecutor, probeError, value } from './types.js';
 
-/**
- * One login attempt with the OpenSSH client on the `from` node, by exactly one method, to
- * `user@host`. Arguments: host port user method keyFile seconds; a password comes on stdin and is
- * answered through SSH_ASKPASS (OpenSSH ≥ 8.4: SSH_ASKPASS_REQUIRE=force, so no sshpass and no
- * tty), from the environment: it is never on a command line or in a file. `-F /dev/null`: the
- * node's client config (which a learner may have written) plays no part; known hosts are not
- * kept. Prints `R <ssh's exit code>`, `O <stdout line>` (the remote `id -un`), `E <stderr line>`
- * (the client's -v log), or `K` when the key file is missing. The askpass script is written to
- * /var/tmp (/tmp on kind nodes is noexec) and removed on exit.
- */
-export const SSH_LOGIN = String.raw`set -u
-host=$1 port=$2 user=$3 method=$4 key=$5 t=$6
-set -- -v -n -F /dev/null -p "$port" -o ConnectTimeout="$t" -o ConnectionAttempts=1 \
-  -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o GlobalKnownHostsFile=/dev/null \
-  -o PreferredAuthentications="$method" -o NumberOfPasswordPrompts=1 -o IdentityAgent=none \
-  -o ControlMaster=no -o ControlPath=none -o RequestTTY=no
-d=$(mktemp -d /var/tmp/khl-ssh.XXXXXX) || exit 3
-trap 'rm -rf "$d"' EXIT
-if [ "$method" = publickey ]; then
-  [ -f "$key" ] || { echo K; exit 0; }
-  set -- "$@" -o BatchMode=yes -o IdentitiesOnly=yes -o IdentityFile="$key"
-else
-  KHL_SSH_SECRET=
-  IFS= read -r KHL_SSH_SECRET || true
-  export KHL_SSH_SECRET
-  # shellcheck disable=SC2016 # the askpass script reads the variable when ssh runs it.
-  printf '#!/bin/sh\nprintf "%%s\\n" "$KHL_SSH_SECRET"\n' >"$d/askpass"
-  chmod 700 "$d/askpass"
-  export SSH_ASKPASS="$d/askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=
-  # BatchMode=yes would turn password and keyboard-interactive off in the client itself.
-  set -- "$@" -o BatchMode=no -o PubkeyAuthentication=no
-fi
-timeout "$((t + 15))" ssh "$@" "$user@$host" id -un >"$d/out" 2>"$d/err" </dev/null
-echo "R $?"
-head -n 5 "$d/out" | sed 's/^/O /'
-head -n 400 "$d/err" | sed 's/^/E /'`;
-
 /** What the client's `-v` log says about the attempt. */
 export type SshOutcome = {
   /** The server answered with an SSH banner. */
@@ -52,7 +15,7 @@ export type SshOutcome = {
   readonly timedOut: boolean;
 };
 
-/** Parses `R`/`O`/`E` lines (SSH_LOGIN's output) into what the attempt showed. */
+/** Parses `R`/`O`/`E` lines (the output of shell/node/ssh-login.sh) into what the attempt showed. */
 export function sshOutcome(stdout: string): SshOutcome | undefined {
   const lines = stdout.split('\n');
   const rcLine = lines.find((l) => /^R -?\d+$/.test(l));
@@ -118,7 +81,8 @@ async function readPassword(
  * attempt only and goes to the node on stdin; no observation, log or message holds it.
  */
 export const sshLoginProbe: ProbeExecutor<'sshLogin'> = async (spec, context) => {
-  const { provider } = clusterIo(context);
+  // The login script (shell/node/ssh-login.sh) comes with the cluster I/O: the engine reads no file.
+  const { provider, io } = clusterIo(context);
   let secret = '';
   if (spec.method !== 'publickey') {
     if (!spec.password) return probeError(`a ${spec.method} login needs password: {file}`);
@@ -139,7 +103,7 @@ export const sshLoginProbe: ProbeExecutor<'sshLogin'> = async (spec, context) =>
     [
       'bash',
       '-c',
-      SSH_LOGIN,
+      io.scripts.sshLogin,
       'khl-ssh',
       to,
       String(spec.port),
