@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,6 +78,36 @@ describe('ProgressStore', () => {
     expect(new ProgressStore(dir).notice).toBeUndefined();
   });
 
+  it('opens a missing file without writing it: the first record does, in the format conf writes', () => {
+    const store = new ProgressStore(dir);
+    expect(store.notice).toBeUndefined();
+    expect(fs.readdirSync(dir)).toEqual([]);
+    expect(store.get('a')).toBeUndefined();
+    store.record('a', outcome);
+    expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toMatchObject({
+      version: PROGRESS_VERSION,
+      scenarios: { a: { attempts: 1 } },
+    });
+  });
+
+  it('reads the file as it is now: a record made by another process is seen', () => {
+    const mine = new ProgressStore(dir);
+    new ProgressStore(dir).record('elsewhere', outcome);
+    expect(mine.get('elsewhere')).toMatchObject({ attempts: 1 });
+    expect(Object.keys(mine.all())).toEqual(['elsewhere']);
+  });
+
+  it('a file damaged after the open reads as empty and is set aside by the next record, not cleared', () => {
+    const store = new ProgressStore(dir);
+    store.record('a', outcome);
+    fs.writeFileSync(file(), '{"version": 1, "scen');
+    expect(store.all()).toEqual({});
+    store.record('b', outcome);
+    expect(asides()).toHaveLength(1);
+    expect(fs.readFileSync(path.join(dir, asides()[0] as string), 'utf8')).toBe('{"version": 1, "scen');
+    expect(Object.keys(new ProgressStore(dir).all())).toEqual(['b']);
+  });
+
   it('opens a good file without the lock (reads need none), and writes the same format conf did', () => {
     new ProgressStore(dir).record('tls-ca', outcome);
     // A live holder (this process) keeps the lock: an open that waited for it would time out.
@@ -90,6 +120,19 @@ describe('ProgressStore', () => {
     fs.rmSync(lock);
     const text = fs.readFileSync(file(), 'utf8');
     expect(text).toBe(JSON.stringify(JSON.parse(text), undefined, '\t'));
+  });
+
+  it('records where Node cannot require an ES module (conf is then loaded with the store, as before)', () => {
+    const go = path.join(dir, 'go');
+    fs.writeFileSync(go, '');
+    const child = spawnSync(
+      process.execPath,
+      ['--no-experimental-require-module', '--import', 'tsx', WRITER, dir, go, 'old-node'],
+      { encoding: 'utf8' },
+    );
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    expect(new ProgressStore(dir).get('old-node')).toMatchObject({ attempts: 1 });
   });
 
   it('K8S_HARDEN_LAB_PROGRESS_DIR moves the file', () => {
