@@ -45,6 +45,18 @@ describe('main', () => {
       expect(io.stdout()).toContain(c);
   });
 
+  it('with no command opens the terminal UI, which without a terminal says so and exits 2', async () => {
+    const io = capture();
+    const written: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    expect(await main([], io)).toBe(2);
+    expect(written.join('')).toMatch(/^The terminal UI needs an interactive terminal/);
+    expect(io.stdout()).toBe('');
+  });
+
   it('--version prints the package version', async () => {
     const io = capture();
     expect(await main(['--version'], io)).toBe(0);
