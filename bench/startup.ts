@@ -22,6 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { shQuote } from '../src/engine/shell-quote.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const runs = Number(process.env.BENCH_RUNS ?? 15);
@@ -49,15 +50,13 @@ function need(bin: string): void {
   }
 }
 
-const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-
 function once(target: Target, env: NodeJS.ProcessEnv): Promise<Sample> {
   const rssFile = path.join(
     os.tmpdir(),
     `khl-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`,
   );
   const command = ['/usr/bin/time', '-f', '%M %U %S', '-o', rssFile, process.execPath, ...target.args]
-    .map(quote)
+    .map(shQuote)
     .join(' ');
   const home = target.freshHome ? fs.mkdtempSync(path.join(os.tmpdir(), 'khl-bench-fresh-')) : undefined;
   const runEnv = home ? { ...env, K8S_HARDEN_LAB_HOME: home } : env;
