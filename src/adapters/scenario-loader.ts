@@ -17,6 +17,7 @@ import {
 import type { Scenario, ScenarioData, ScenarioEntry, ScenarioProblem } from '../domain/scenario.js';
 import { scenarioSchema } from '../domain/scenario.js';
 import { type SelfTest, selfTestSchema } from '../domain/selftest.js';
+import { type NodeWrite, setupNodeWrites } from './node-writes.js';
 import { type Document, isAlias, isNode, LineCounter, parseDocument, visit } from './yaml.js';
 
 export const SCENARIO_FILE = 'scenario.yaml';
@@ -331,6 +332,30 @@ function unbackedNodeWrite(data: ScenarioData, setupText: string): number | unde
   return i < 0 ? undefined : i + 1;
 }
 
+const ROLES = new Set(['control-plane', 'worker']);
+
+/**
+ * Each literal node path a cluster setup writes that `backup:` does not list (once per file, at
+ * the first line that writes it). A node named by role must match the entry's role; a node
+ * built at run time, or named in full, matches any entry for the path.
+ */
+function unbackedNodePaths(data: ScenarioData, setupText: string): NodeWrite[] {
+  if (data.lab !== 'cluster') return [];
+  const listed = (w: NodeWrite) =>
+    data.backup.some(
+      (b) =>
+        b.path === w.path &&
+        (w.node === undefined || b.node === w.node || !ROLES.has(b.node) || !ROLES.has(w.node)),
+    );
+  const seen = new Set<string>();
+  return setupNodeWrites(setupText).filter((w) => {
+    const key = `${w.node ?? ''}\0${w.path}`;
+    if (seen.has(key) || listed(w)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /**
  * Reads one scenario folder. Every problem comes back as file:line: field: reason, with the line
  * taken from the YAML source, so an author can jump straight to it.
@@ -457,7 +482,16 @@ function readScenarioFolder(dir: string): ScenarioEntry {
         });
     }
   }
-  const write = unbackedNodeWrite(data, setupText);
+  // Each node path setup writes that backup: misses; failing those, a write seen with no backup: at all.
+  const unbacked = unbackedNodePaths(data, setupText);
+  for (const w of unbacked)
+    problems.push({
+      file: rel(path.join(dir, data.setup)),
+      line: w.line,
+      field: 'backup',
+      reason: `setup writes ${w.path} on ${w.node ?? 'a node'}, so scenario.yaml must list { node: ${w.node ?? '…'}, path: ${w.path} } under backup: (reset restores it)`,
+    });
+  const write = unbacked.length === 0 ? unbackedNodeWrite(data, setupText) : undefined;
   if (write !== undefined)
     problems.push({
       file: rel(path.join(dir, data.setup)),

@@ -216,6 +216,9 @@ ${fieldTable(scenario)}
 
 A cluster scenario whose \`setup.sh\` writes a node file (\`lab_node_write\`, \`node cp\` onto a
 node, a node shell line that edits, copies or removes) must list the files under \`backup:\`.
+\`validate\` reads setup.sh for each literal path it writes on a node (written out, held by a simple
+\`VAR=/abs/path\`, or handed to a node shell line as \`$1\`…; multi-line lines too) and asks for
+that node and path under \`backup:\`. A path built at run time is not seen: list it yourself.
 
 ### A check (\`checks:\`)
 

@@ -195,6 +195,37 @@ describe('a scenario folder proves itself (validate)', () => {
     const edits = "lab_node_sh worker 'sed -i s/a/b/ /etc/default/kubelet'\n";
     expect(problems(writeScenario(root, 'sed', yaml, { 'setup.sh': edits }))[0]?.field).toBe('backup');
   });
+
+  it('every node path setup writes must be under backup:, not only some (multi-line node lines and VAR=/abs/path too)', () => {
+    const yaml = VALID_YAML.replace('lab: none', 'lab: cluster').replace(
+      'checks:',
+      'backup:\n  - { node: worker, path: /var/lib/kubelet/config.yaml }\n  - { node: control-plane, path: /etc/kubernetes/auth/tokens.csv }\nchecks:',
+    );
+    const setup = [
+      'source "$SCENARIO_DIR/../_lib/lab.sh"',
+      'FLAGS=/var/lib/kubelet/kubeadm-flags.env',
+      'lab_node_write worker /var/lib/kubelet/config.yaml < c.yaml',
+      'lab_node_write worker "$FLAGS" < f.env',
+      "lab_node_sh control-plane 'set -e",
+      '  printf "%s\\n" x > /etc/kubernetes/auth/tokens.csv',
+      "  sed -i s/a/b/ /etc/kubernetes/manifests/kube-apiserver.yaml'",
+      // Listed, but for the other node.
+      "lab_node_sh worker 'chmod 600 /etc/kubernetes/auth/tokens.csv'",
+    ].join('\n');
+    const found = problems(writeScenario(root, 'partial', yaml, { 'setup.sh': `${setup}\n` }));
+    expect(found.map((p) => `${p.line} ${p.field} ${p.reason}`)).toEqual([
+      '4 backup setup writes /var/lib/kubelet/kubeadm-flags.env on worker, so scenario.yaml must list { node: worker, path: /var/lib/kubelet/kubeadm-flags.env } under backup: (reset restores it)',
+      '5 backup setup writes /etc/kubernetes/manifests/kube-apiserver.yaml on control-plane, so scenario.yaml must list { node: control-plane, path: /etc/kubernetes/manifests/kube-apiserver.yaml } under backup: (reset restores it)',
+      '8 backup setup writes /etc/kubernetes/auth/tokens.csv on worker, so scenario.yaml must list { node: worker, path: /etc/kubernetes/auth/tokens.csv } under backup: (reset restores it)',
+    ]);
+    const complete = yaml.replace(
+      'backup:\n',
+      'backup:\n  - { node: worker, path: /var/lib/kubelet/kubeadm-flags.env }\n  - { node: control-plane, path: /etc/kubernetes/manifests/kube-apiserver.yaml }\n  - { node: worker, path: /etc/kubernetes/auth/tokens.csv }\n',
+    );
+    expect(loadScenario(writeScenario(root, 'complete', complete, { 'setup.sh': `${setup}\n` })).valid).toBe(
+      true,
+    );
+  });
 });
 
 describe('loadScenarios', () => {
