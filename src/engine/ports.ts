@@ -1,6 +1,7 @@
 /**
  * The engine's ports: what the engine needs from the world, as types. Adapters implement them and
- * the composition root (src/cli/compose.ts) hands them to the engine; the engine never builds one.
+ * the composition in src/cli/ (compose.ts first; see docs/ARCHITECTURE.md) hands them to the
+ * engine; the engine never builds one.
  */
 
 /** What one process call returned. Never an exception: a failure is data. */
