@@ -19,11 +19,13 @@ edit() {
   lab_node_write control-plane "$m/$1" <"$WORKSPACE/$1"
   rm -f "$WORKSPACE/$1"
 }
-newest() { lab_node_sh control-plane 'pgrep -n -x "$1" || true' "$1"; }
+# By the command line, not `pgrep -x`: a process name is cut to 15 characters, so
+# `pgrep -x kube-controller-manager` finds nothing.
+newest() { lab_node_sh control-plane 'pgrep -n -f "^$1 " || true' "$1"; }
 # wait_new PROGRAM OLD_PID  — a process other than OLD_PID runs the program.
 wait_new() {
   # shellcheck disable=SC2016 # $1 and $2 belong to the node's shell.
-  lab_retry 240 lab_node_sh control-plane 'p="$(pgrep -n -x "$1")" && [ "$p" != "$2" ]' "$1" "$2"
+  lab_retry 240 lab_node_sh control-plane 'p="$(pgrep -n -f "^$1 ")" && [ "$p" != "$2" ]' "$1" "$2"
 }
 
 lab_log "etcd: --client-cert-auth=true and --trusted-ca-file (the CA whose client certificates it accepts)"
