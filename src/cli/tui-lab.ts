@@ -1,4 +1,5 @@
-import { errorMessage, UserError } from '../engine/errors.js';
+import { log } from '../adapters/log.js';
+import { describeError, EXIT, UserError } from '../engine/errors.js';
 import type { RecordPort } from '../engine/ports.js';
 import type { TuiLabOffers as RunTuiDeps } from './compose.js';
 import { lazyLifecycle } from './compose.js';
@@ -50,10 +51,14 @@ export function tuiLabDeps(
           };
         return await p.create({ workers: 1, onStep, signal });
       } catch (error) {
-        // No lab can run here (providerForCommand says what to install), or a bug: both end the screen.
-        if (error instanceof UserError)
-          return { ok: false, step: 'choose a lab', message: `${error.message}. Next: ${error.nextStep}` };
-        return { ok: false, step: 'create the lab', message: errorMessage(error) };
+        // No lab can run here (providerForCommand says what to install), or a bug: both end the
+        // screen, in the words describeError gives everywhere else (a bug names the debug log).
+        const d = describeError(error, log.path());
+        return {
+          ok: false,
+          step: error instanceof UserError ? 'choose a lab' : 'create the lab',
+          message: d.line,
+        };
       }
     },
     clusterLab: {
@@ -64,7 +69,7 @@ export function tuiLabDeps(
     },
     nodeShell: async (ref: string, scenarioId?: string) => {
       const p = await provider();
-      if (!p) throw new Error('there is no lab: run `k8s-harden-lab up` first');
+      if (!p) throw new UserError('there is no lab', 'run `k8s-harden-lab up` first', EXIT.lab);
       const owner =
         recording && scenarioId
           ? { scenario: scenarioId, attempt: recording.attempt(scenarioId) }

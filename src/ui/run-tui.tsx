@@ -136,7 +136,7 @@ export async function runTui(
         await run();
       } catch (error) {
         log.warn('shell failed', { error: errorMessage(error) });
-        stderr.write(`The shell failed: ${errorMessage(error)}\n`);
+        stderr.write(`The shell failed: ${describeError(error, log.path()).line}\n`);
       }
       state = resumeState(state);
     }
