@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { envFlag } from './env-flag.js';
 import { logsDir } from './paths.js';
 
 /**
@@ -35,9 +36,9 @@ export function redact(text: string): string {
     .replace(PROSE_TOKEN, '$1[redacted]');
 }
 
-/** `K8S_HARDEN_LAB_DEBUG`: 1 (or any other value) is on; unset, empty, 0, false, no and off are off. */
+/** `K8S_HARDEN_LAB_DEBUG`: off unless set (envFlag: 0, false, no and off are off too). */
 export function debugEnabled(value: string | undefined = process.env.K8S_HARDEN_LAB_DEBUG): boolean {
-  return value !== undefined && !/^\s*(?:|0|false|no|off)\s*$/i.test(value);
+  return envFlag(value);
 }
 
 let filePath: string | undefined;

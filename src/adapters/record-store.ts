@@ -8,6 +8,7 @@ import {
   recordEventSchema,
 } from '../domain/record.js';
 import type { RecordPort } from '../engine/ports.js';
+import { envFlag } from './env-flag.js';
 import { log, redact } from './log.js';
 import { progressDir } from './paths.js';
 
@@ -21,8 +22,7 @@ const settingsSchema = z.object({ record: z.boolean().default(true) }).partial()
  * to progress) or K8S_HARDEN_LAB_RECORD=0 turns it off.
  */
 export function recordingEnabled(dir: string = progressDir(), env: NodeJS.ProcessEnv = process.env): boolean {
-  const flag = env.K8S_HARDEN_LAB_RECORD;
-  if (flag === '0' || flag === 'off' || flag === 'false') return false;
+  if (!envFlag(env.K8S_HARDEN_LAB_RECORD, true)) return false;
   try {
     const parsed = settingsSchema.safeParse(
       JSON.parse(fs.readFileSync(path.join(dir, SETTINGS_FILE_NAME), 'utf8')),

@@ -1,3 +1,4 @@
+import { envFlag } from '../env-flag.js';
 import type { EngineName, EngineProbe, SystemProbes, ToolProbe } from '../system-probes.js';
 import { KIND_INSTALL_FIX } from './kind-provider.js';
 
@@ -48,7 +49,7 @@ export async function chooseProvider(request: ChooseRequest): Promise<ProviderCh
       ? `the offline lab needs Linux (this is ${probes.platform})`
       : 'the offline lab needs root (run with sudo)';
 
-  if (env.K8S_HARDEN_LAB_OFFLINE === '1' || env.K8S_HARDEN_LAB_OFFLINE === 'true') {
+  if (envFlag(env.K8S_HARDEN_LAB_OFFLINE)) {
     return offlineOk
       ? { ok: true, provider: 'kind', engine: 'lab', reason: 'requested: kind on the offline build' }
       : {

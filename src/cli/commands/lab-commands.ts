@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { backupStore } from '../../adapters/cluster/backup-store.js';
+import { envFlag } from '../../adapters/env-flag.js';
 import type { LabProvider, StepEvent } from '../../adapters/lab/provider.js';
 import { EXIT, UserError } from '../../engine/errors.js';
 import { BASELINE_KEY } from '../../engine/lab/node-paths.js';
@@ -14,7 +15,7 @@ export function stepPrinter(io: Io): (event: StepEvent) => void {
         io.out(`→ ${event.step}…`);
         break;
       case 'progress':
-        if (process.env.K8S_HARDEN_LAB_VERBOSE) io.out(`    ${event.line}`);
+        if (envFlag(io.env.K8S_HARDEN_LAB_VERBOSE)) io.out(`    ${event.line}`);
         break;
       case 'done':
         io.out(`✓ ${event.step} (${formatDuration(event.ms)})`);
