@@ -4,6 +4,7 @@ import { EXIT, UserError } from '../engine/errors.js';
 import { checkLabTarget, type GuardDecision, type GuardTarget, type LabRecord } from '../engine/lab-guard.js';
 import {
   caFingerprint,
+  type LabState,
   labContextName,
   labKubeconfigPath,
   parseKubeconfig,
@@ -56,9 +57,15 @@ export function readGuardTarget(kubeconfigPath: string, context?: string): Guard
   }
 }
 
-/** The app's record of its lab, or undefined when there is none. */
-export function readLabRecord(cluster: string, env: NodeJS.ProcessEnv = process.env): LabRecord | undefined {
-  const state = readLabState(cluster, env);
+/**
+ * The app's record of its lab, or undefined when there is none. `state`: the lab's state.json as
+ * the caller already read it (registry.labFor), so it is not read a second time.
+ */
+export function readLabRecord(
+  cluster: string,
+  env: NodeJS.ProcessEnv = process.env,
+  state: LabState | undefined = readLabState(cluster, env),
+): LabRecord | undefined {
   if (!state) return undefined;
   return {
     cluster,
@@ -75,6 +82,8 @@ export type GuardRequest = {
   readonly context?: string;
   readonly cluster: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** The lab's state.json as already read (registry.labFor); omitted: read here. */
+  readonly state?: LabState;
 };
 
 /** Reads the target and the lab record and decides. */
@@ -82,7 +91,7 @@ export function guardLabTarget(request: GuardRequest): GuardDecision {
   const env = request.env ?? process.env;
   return checkLabTarget(
     readGuardTarget(request.kubeconfigPath, request.context),
-    readLabRecord(request.cluster, env),
+    request.state ? readLabRecord(request.cluster, env, request.state) : readLabRecord(request.cluster, env),
     request.cluster,
   );
 }

@@ -1,7 +1,7 @@
 import { labCluster } from '../adapters/lab/cluster-name.js';
-import { labKubeconfigPath, readLabState } from '../adapters/lab/lab-state.js';
+import { labKubeconfigPath } from '../adapters/lab/lab-state.js';
 import type { LabProvider } from '../adapters/lab/provider.js';
-import { makeLab } from '../adapters/lab/registry.js';
+import { labFor } from '../adapters/lab/registry.js';
 import { assertLabTarget } from '../adapters/lab-target.js';
 import { EXIT, UserError } from '../engine/errors.js';
 import type { ClusterAccess } from '../engine/probes/types.js';
@@ -21,17 +21,16 @@ export type ResolveLabOptions = {
 export async function resolveLab(options: ResolveLabOptions = {}): Promise<ClusterAccess> {
   const env = options.env ?? process.env;
   const cluster = options.cluster ?? labCluster(env);
-  const state = readLabState(cluster, env);
-  if (!state)
+  const { makeProvider } = options;
+  // state.json is read once, here: the provider is built from it and the guard checks against it.
+  const lab = labFor(env, cluster, makeProvider ? (engine) => makeProvider(cluster, engine) : undefined);
+  if (!lab)
     throw new UserError(
       `there is no lab cluster "${cluster}" yet`,
       'run `k8s-harden-lab up` first',
       EXIT.lab,
     );
   const kubeconfigPath = labKubeconfigPath(cluster, env);
-  assertLabTarget({ kubeconfigPath, cluster, env });
-  const provider = options.makeProvider
-    ? options.makeProvider(cluster, state.engine)
-    : makeLab({ engine: state.engine ?? 'docker' }, env, cluster);
-  return { provider, kubeconfigPath };
+  assertLabTarget({ kubeconfigPath, cluster, env, state: lab.state });
+  return { provider: lab.provider, kubeconfigPath };
 }

@@ -24,7 +24,7 @@ export function tuiLabDeps(
   },
 ): Pick<RunTuiDeps, 'labStatus' | 'nodeShell' | 'createLab' | 'clusterLab'> {
   const lifecycle = lazyLifecycle(env);
-  const provider = async () => (await registry()).existingLab(env);
+  const provider = async () => (await registry()).labFor(env)?.provider;
   return {
     labStatus: async () => {
       const p = await provider();

@@ -42,6 +42,21 @@ describe('guardLabTarget with real files', () => {
     expect(() => assertLabTarget({ kubeconfigPath: own, context: CLUSTER, cluster: CLUSTER })).not.toThrow();
   });
 
+  it('decides on the lab record it is handed (state.json as already read), not a second read', () => {
+    const handed = {
+      provider: 'kind' as const,
+      cluster: CLUSTER,
+      context: CLUSTER,
+      server: 'https://127.0.0.1:49999',
+      createdAt: new Date(0).toISOString(),
+    };
+    // state.json on disk says SERVER; the record handed in says another server, so it refuses.
+    expect(guardLabTarget({ kubeconfigPath: own, cluster: CLUSTER, state: handed })).toMatchObject({
+      ok: false,
+    });
+    expect(guardLabTarget({ kubeconfigPath: own, cluster: CLUSTER })).toMatchObject({ ok: true });
+  });
+
   it('refuses a second kubeconfig whose context reaches the same server but is not marked', () => {
     const other = path.join(home, 'user-kubeconfig');
     const before = kubeconfig([{ name: 'prod', server: SERVER, ca: CA_A }], 'prod');

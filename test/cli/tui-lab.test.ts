@@ -4,7 +4,7 @@ import type { LabStatus } from '../../src/engine/ports.js';
 // The lab the TUI's status line reads: a fake one, so no provider or container engine is asked.
 const lab = vi.hoisted(() => ({ status: undefined as LabStatus | undefined }));
 vi.mock('../../src/adapters/lab/registry.js', () => ({
-  existingLab: () => (lab.status ? { status: async () => lab.status } : undefined),
+  labFor: () => (lab.status ? { provider: { status: async () => lab.status } } : undefined),
 }));
 // The provider a lab command would get: here it throws what the test sets.
 const wiring = vi.hoisted(() => ({ error: undefined as unknown }));

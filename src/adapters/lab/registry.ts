@@ -1,6 +1,6 @@
 import { labCluster } from './cluster-name.js';
 import { type KindEngine, KindProvider } from './kind-provider.js';
-import { readLabState } from './lab-state.js';
+import { type LabState, readLabState } from './lab-state.js';
 import type { LabProvider } from './provider.js';
 
 /**
@@ -23,11 +23,35 @@ export function makeLab(
   });
 }
 
+/** How a recorded lab was made: kind with the learner's engine, or kind on the offline build. */
+export type LabMode = 'kind' | 'offline';
+
+export function modeOf(state: LabState): LabMode {
+  return state.engine === 'lab' ? 'offline' : 'kind';
+}
+
+/** The engine a recorded lab runs on (a state.json from before engines were recorded: docker). */
+export function engineOf(state: LabState): KindEngine {
+  return state.engine ?? 'docker';
+}
+
+/**
+ * The lab that exists for `cluster`: its state.json, read once, and the provider it says how to
+ * build (`build` replaces makeLab: tests hand in a fake). Undefined when there is no lab.
+ */
+export function labFor(
+  env: NodeJS.ProcessEnv = process.env,
+  cluster: string = labCluster(env),
+  build: (engine: KindEngine) => LabProvider = (engine) => makeLab({ engine }, env, cluster),
+): { readonly state: LabState; readonly provider: LabProvider } | undefined {
+  const state = readLabState(cluster, env);
+  return state ? { state, provider: build(engineOf(state)) } : undefined;
+}
+
 /** The lab that exists for `cluster` (its state.json says how it was made), or undefined. */
 export function existingLab(
   env: NodeJS.ProcessEnv = process.env,
   cluster: string = labCluster(env),
 ): LabProvider | undefined {
-  const state = readLabState(cluster, env);
-  return state ? makeLab({ engine: state.engine ?? 'docker' }, env, cluster) : undefined;
+  return labFor(env, cluster)?.provider;
 }

@@ -1,6 +1,5 @@
 import { chooseProvider } from '../../adapters/lab/choose.js';
 import { loadKindImages } from '../../adapters/lab/kind-images.js';
-import { readLabState } from '../../adapters/lab/lab-state.js';
 import {
   builtKindBinary,
   builtKubectl,
@@ -8,6 +7,7 @@ import {
   offlineCache,
   offlineVersions,
 } from '../../adapters/lab/offline-build.js';
+import { labFor, modeOf } from '../../adapters/lab/registry.js';
 import { dataDir } from '../../adapters/paths.js';
 import { systemProbes } from '../../adapters/system-probes.js';
 import { EXIT } from '../../engine/errors.js';
@@ -25,10 +25,11 @@ export async function doctorCommand(io: Io, options: { offline?: boolean; json: 
     const kubectl = builtKubectl(offlineVersion);
     return { ...(kind ? { kind } : {}), ...(image ? { image } : {}), ...(kubectl ? { kubectl } : {}) };
   };
-  const state = readLabState(labCluster(io.env), io.env);
+  // Which lab is the registry's decision (labFor, modeOf); with none yet, the chooser's.
+  const state = labFor(io.env, labCluster(io.env))?.state;
   let mode: DoctorMode | undefined;
   if (options.offline) mode = 'offline';
-  else if (state) mode = state.engine === 'lab' ? 'offline' : 'kind';
+  else if (state) mode = modeOf(state);
   else {
     const choice = await chooseProvider({ env: io.env, probes: systemProbes(dataDir(io.env), offline) });
     mode = choice.ok && choice.engine === 'lab' ? 'offline' : 'kind';
