@@ -1,5 +1,6 @@
 import type { Scenario } from '../domain/scenario.js';
 import { EXIT, UserError } from './errors.js';
+import type { LastGoodMemo } from './lab/apiserver-rollback.js';
 import { restoreLastGoodManifest, saveLastGoodManifest } from './lab/apiserver-rollback.js';
 import { backUp, isKubeletFile, restoreBackups } from './lab/backups.js';
 import { readBaseline, restoreBaseline, takeBaseline } from './lab/baseline.js';
@@ -52,6 +53,8 @@ export class ClusterLifecycle implements ClusterHooks {
   private readonly health: { timeoutMs: number; pollMs: number; sleep: (ms: number) => Promise<void> };
   private readonly nodeRoot: string;
   private readonly nodeFiles: readonly string[];
+  /** The apiserver that ran at the last keep of its manifest, by lab (saveLastGoodManifest). */
+  private readonly lastGood: LastGoodMemo = new Map();
 
   constructor(options: LifecycleOptions) {
     this.io = options.io;
@@ -97,7 +100,7 @@ export class ClusterLifecycle implements ClusterHooks {
     await backUp(scenario, access, this.io, nodes, this.nodeRoot, onLine);
     const controlPlane = pickNode(nodes, 'control-plane');
     if (!controlPlane) return;
-    await saveLastGoodManifest(access, this.io, { force: true }).catch(() => undefined);
+    await saveLastGoodManifest(access, this.io, { force: true, memo: this.lastGood }).catch(() => undefined);
     if (hasObserved(scenario)) {
       onLine(`starting the recorder on ${controlPlane.name}`);
       await installRecorder(access.provider, this.io, controlPlane.name);
@@ -158,11 +161,12 @@ export class ClusterLifecycle implements ClusterHooks {
   }
 
   saveLastGoodManifest(access: ClusterAccess, options: { force?: boolean } = {}): Promise<boolean> {
-    return saveLastGoodManifest(access, this.io, options);
+    return saveLastGoodManifest(access, this.io, { ...options, memo: this.lastGood });
   }
 
   /** Puts the last working apiserver manifest back and waits for the apiserver to answer. */
   async restoreLastGoodManifest(access: ClusterAccess, onLine: (line: string) => void): Promise<void> {
+    this.lastGood.delete(access.kubeconfigPath);
     await restoreLastGoodManifest(access, this.io);
     onLine(`restored the last working ${APISERVER_MANIFEST}; waiting for the apiserver`);
     await this.waitHealthy(access, onLine);

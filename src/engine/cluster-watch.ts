@@ -39,9 +39,10 @@ export type ClusterWatchOptions = {
   /** The poll after a round that changed something (default 3 s). */
   readonly intervalMs?: number;
   /**
-   * The slowest poll (default 15 s): each round that changes nothing doubles the wait up to this,
-   * so a lab left alone costs a few rounds a minute; a change, a waiting check or checkNow (the
-   * TUI's key, a workspace file change) go back to `intervalMs`.
+   * The slowest poll (default 30 s, as the workspace's slow poll): each round that changes nothing
+   * doubles the wait up to this (3, 6, 12, 24, 30 s), so a lab left alone costs two rounds a
+   * minute; a change, a waiting check or checkNow (the TUI's key, a workspace file change, the end
+   * of a node shell) go back to `intervalMs`.
    */
   readonly idleIntervalMs?: number;
   readonly waitingLimitMs?: number;
@@ -115,7 +116,7 @@ export class ClusterWatch {
 
   constructor(private readonly options: ClusterWatchOptions) {
     this.intervalMs = options.intervalMs ?? 3_000;
-    this.idleIntervalMs = Math.max(this.intervalMs, options.idleIntervalMs ?? 15_000);
+    this.idleIntervalMs = Math.max(this.intervalMs, options.idleIntervalMs ?? 30_000);
     this.nextMs = this.intervalMs;
     this.waitingLimitMs = options.waitingLimitMs ?? 180_000;
     this.rollbackAfterMs = options.rollbackAfterMs ?? 60_000;

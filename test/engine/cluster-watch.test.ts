@@ -104,4 +104,25 @@ describe('ClusterWatch poll', () => {
       vi.useRealTimers();
     }
   });
+
+  it('left alone, it slows down to one round every 30 s by default (3, 6, 12, 24, 30 s)', async () => {
+    vi.useFakeTimers();
+    try {
+      const at: number[] = [];
+      const watch = new ClusterWatch({
+        runRound: async () => {
+          at.push(Date.now());
+          return [r('fail')];
+        },
+        onState: () => {},
+      });
+      const t0 = Date.now();
+      watch.start();
+      await vi.advanceTimersByTimeAsync(106_000);
+      expect(at.map((t) => (t - t0) / 1000)).toEqual([0, 3, 9, 21, 45, 75, 105]);
+      watch.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
