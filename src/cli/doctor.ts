@@ -3,7 +3,7 @@ import { compareVersions, imageNeedsCgroupV2 } from '../adapters/lab/kind-images
 import { KIND_INSTALL_FIX } from '../adapters/lab/kind-provider.js';
 import type { EngineProbe, SystemProbes } from '../adapters/system-probes.js';
 
-/** One line of `doctor`. `fix` is set on every `fail` and `warn`. */
+/** One line of `doctor`. `fix` is set on every `fail` and `warn` (and on a `skip` that says how to get something). */
 export type DoctorStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 export type DoctorCheck = {
@@ -19,7 +19,8 @@ export type DoctorCheck = {
     | 'root'
     | 'go'
     | 'dockerd'
-    | 'offline-build';
+    | 'offline-build'
+    | 'kube-bench';
   readonly title: string;
   readonly status: DoctorStatus;
   readonly detail: string;
@@ -49,6 +50,8 @@ export type DoctorInput = {
   readonly minKind: string;
   /** The kind release the offline build compiles (labs/kind/offline/versions.env). */
   readonly offlineKind?: string | undefined;
+  /** The kube-bench release the offline build puts on its nodes (versions.env); cis-controlplane's tool. */
+  readonly kubeBench?: string | undefined;
   /** The lab's recorded API server URL, if a lab exists (its own port is not a clash). */
   readonly labServer?: string | undefined;
   readonly probes: SystemProbes;
@@ -358,7 +361,33 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     });
   }
 
+  checks.push(kubeBenchCheck(mode, input.kubeBench));
+
   return { ok: checks.every((c) => c.status !== 'fail'), provider: 'kind', mode, checks };
+}
+
+/**
+ * Where a learner gets kube-bench (scenario cis-controlplane; its checks judge behaviour and do
+ * not need it). The offline build compiles it into the node image; kindest/node images lack it.
+ * Never a failure or a warning: one scenario uses it, as a guard; its how-to is printed all the same.
+ */
+function kubeBenchCheck(mode: DoctorMode, version: string | undefined): DoctorCheck {
+  const v = version ?? 'v0.15.6';
+  const title = 'kube-bench (scenario cis-controlplane)';
+  if (mode === 'offline')
+    return {
+      id: 'kube-bench',
+      title,
+      status: 'ok',
+      detail: `kube-bench ${v} is built into the lab's node image: /usr/local/bin/kube-bench, benchmarks in /etc/kube-bench/cfg`,
+    };
+  return {
+    id: 'kube-bench',
+    title,
+    status: 'skip',
+    detail: 'not on kindest/node images (the scenario checks the control plane without it)',
+    fix: `To run it on the lab's control-plane node: \`GOBIN=/tmp/kb go install github.com/aquasecurity/kube-bench@${v}\`, then \`docker cp /tmp/kb/kube-bench <cluster>-control-plane:/usr/local/bin/\` and \`docker cp "$(go env GOMODCACHE)/github.com/aquasecurity/kube-bench@${v}/cfg" <cluster>-control-plane:/etc/kube-bench/cfg\` (or build the offline lab: \`k8s-harden-lab up --offline\`).`,
+  };
 }
 
 const MARK: Record<DoctorStatus, string> = { ok: '✓', warn: '!', fail: '✗', skip: '-' };
@@ -370,7 +399,7 @@ export function formatDoctorReport(report: DoctorReport): string {
   ];
   for (const c of report.checks) {
     lines.push(`${MARK[c.status]} ${c.title}: ${c.detail}`);
-    if (c.fix && (c.status === 'fail' || c.status === 'warn')) lines.push(`    fix: ${c.fix}`);
+    if (c.fix && c.status !== 'ok') lines.push(`    fix: ${c.fix}`);
   }
   lines.push(
     report.ok

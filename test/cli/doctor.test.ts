@@ -21,8 +21,23 @@ describe('runDoctor', () => {
       'disk:ok',
       'memory:ok',
       'port-6443:ok',
+      'kube-bench:skip',
     ]);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+  });
+
+  it('says how a learner gets kube-bench: built into the offline lab, by hand on kindest/node', async () => {
+    const kind = await runDoctor(input({}, { kubeBench: 'v0.15.6' }));
+    expect(kind.ok).toBe(true);
+    const text = formatDoctorReport(kind);
+    expect(text).toContain('- kube-bench (scenario cis-controlplane): not on kindest/node images');
+    expect(text).toContain('go install github.com/aquasecurity/kube-bench@v0.15.6');
+    expect(text).toContain('/etc/kube-bench/cfg');
+    const offline = await runDoctor(input({}, { mode: 'offline', kubeBench: 'v0.15.6' }));
+    expect(offline.checks.find((c) => c.id === 'kube-bench')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringContaining("kube-bench v0.15.6 is built into the lab's node image"),
+    });
   });
 
   it('fails with a fix on every failing line', async () => {
@@ -105,6 +120,7 @@ describe('runDoctor', () => {
       'disk',
       'memory',
       'port-6443',
+      'kube-bench',
     ]);
     expect(r.ok).toBe(false);
     expect(r.checks.find((c) => c.id === 'root')?.fix).toContain('sudo');

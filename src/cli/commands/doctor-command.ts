@@ -46,6 +46,7 @@ export async function doctorCommand(io: Io, options: { offline?: boolean; json: 
     kubernetesVersion: mode === 'offline' ? offlineVersion : images.default,
     minKind: images.minKind,
     ...(pins.KIND_VERSION ? { offlineKind: pins.KIND_VERSION } : {}),
+    kubeBench: pins.KUBE_BENCH_VERSION,
     labServer: state?.server,
     probes,
   });
