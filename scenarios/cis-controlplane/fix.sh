@@ -4,6 +4,7 @@
 # each component waited for before the next. GC_THRESHOLD (default 10) goes to
 # --terminated-pod-gc-threshold; KEYS is `all` (every key under /etc/kubernetes/pki, subfolders
 # too; the default) or `top` (kube-bench's printed remediation, `chmod 600 /etc/kubernetes/pki/*.key`).
+# GC_THRESHOLD `none`: no threshold flag; the five oldest finished pods are deleted by hand instead.
 # With a threshold above 0 it waits until the collector has brought cis-gc down to it; with 0 it
 # waits until the new controller-manager leads and one collector period (20 s) has passed.
 # shellcheck disable=SC2016 # the single-quoted lines are for the node's (or an inner) shell: their $… expand there.
@@ -39,11 +40,13 @@ old="$(lab_apiserver_pid)"
 edit kube-apiserver.yaml 's/^\( *\)- kube-apiserver$/&\n\1- --profiling=false/'
 lab_wait_new_apiserver "$old" 240
 
+gc_flag="\\n\\1- --terminated-pod-gc-threshold=$threshold"
+[ "$threshold" = none ] && gc_flag=''
 lab_log "kube-controller-manager: --profiling=false, --terminated-pod-gc-threshold=$threshold"
 lease() { kubectl -n kube-system get lease kube-controller-manager -o 'jsonpath={.spec.holderIdentity}' 2>/dev/null || true; }
 old_lease="$(lease)" old="$(newest kube-controller-manager)"
 edit kube-controller-manager.yaml \
-  "s/^\( *\)- kube-controller-manager\$/&\n\1- --profiling=false\n\1- --terminated-pod-gc-threshold=$threshold/"
+  "s/^\( *\)- kube-controller-manager\$/&\n\1- --profiling=false$gc_flag/"
 wait_new kube-controller-manager "$old"
 
 lab_log "kube-scheduler: --profiling=false"
@@ -62,7 +65,11 @@ lab_retry 120 lab_node_sh control-plane 'curl -sfk -m 5 https://127.0.0.1:10257/
 # A new controller-manager leads only once the old one's lease has run out (up to about a minute).
 lab_log "waiting for the new controller-manager to lead"
 lab_retry 180 sh -c 'h="$(kubectl -n kube-system get lease kube-controller-manager -o "jsonpath={.spec.holderIdentity}")" && [ -n "$h" ] && [ "$h" != "$1" ]' sh "$old_lease"
-if [ "$threshold" -gt 0 ]; then
+if [ "$threshold" = none ]; then
+  lab_log "deleting the five oldest finished pods by hand"
+  kubectl -n cis-gc delete pod done-01 done-02 done-03 done-04 done-05 --wait=false >/dev/null
+  lab_retry 60 sh -c '[ "$(kubectl -n cis-gc get pods -o name | wc -l)" -le 10 ]'
+elif [ "$threshold" -gt 0 ]; then
   lab_log "waiting for the pod garbage collector (every 20 s) to bring cis-gc down to $threshold"
   # shellcheck disable=SC2016 # $1 belongs to the inner shell.
   lab_retry 180 sh -c '[ "$(kubectl -n cis-gc get pods -o name | wc -l)" -le "$1" ]' sh "$threshold"
