@@ -1,8 +1,8 @@
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readLabState } from '../../src/adapters/lab/lab-state.js';
 import { existingLab } from '../../src/adapters/lab/registry.js';
 import { runCommand } from '../../src/adapters/process/run.js';
-import { waitControlPlaneSettled, waitFor } from './control-plane.js';
+import { waitControlPlaneSettled, waitFor, waitLabSettled } from './control-plane.js';
 import { labEnv, myCluster } from './tier.js';
 
 /**
@@ -38,6 +38,13 @@ describe.skipIf(unavailable !== '')(
       const s = await provider.status();
       return s.nodes.some((n) => n.name === name && n.ready);
     }
+
+    // The file before this one on the shared lab may have restarted the apiserver; the
+    // controller-manager (which makes each namespace's default ServiceAccount) may still be
+    // starting again, as CI saw once: the pods were refused for want of that account.
+    beforeAll(async () => {
+      await waitLabSettled(provider, provider.kubeconfigPath());
+    }, 600_000);
 
     afterAll(async () => {
       // Leave the lab as found: no test workloads, the apiserver manifest without the flag.
@@ -129,11 +136,8 @@ describe.skipIf(unavailable !== '')(
     });
 
     // Pods for the network tests: a web server on the worker, a client on each node.
+    const namespace = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: khl-lab-test}\n';
     const manifest = () => `
-apiVersion: v1
-kind: Namespace
-metadata: {name: khl-lab-test}
----
 apiVersion: v1
 kind: Pod
 metadata: {name: web, namespace: khl-lab-test, labels: {app: web}}
@@ -187,6 +191,15 @@ spec:
       );
 
     it('runs pods on both nodes; a pod resolves a Service name and connects through its ClusterIP', async () => {
+      // Pods are refused until the controller-manager has made the namespace's default account.
+      const ns = await kubectl(['apply', '-f', '-'], namespace);
+      expect(ns.exitCode, ns.stderr).toBe(0);
+      const account = await kubectl(
+        ['-n', 'khl-lab-test', 'wait', '--for=create', 'serviceaccount/default', '--timeout=120s'],
+        undefined,
+        130_000,
+      );
+      expect(account.exitCode, account.stderr).toBe(0);
       const applied = await kubectl(['apply', '-f', '-'], manifest());
       expect(applied.exitCode, applied.stderr).toBe(0);
       const ready = await kubectl(
