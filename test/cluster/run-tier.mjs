@@ -57,6 +57,26 @@ try {
   process.stdout.write(
     `[cluster tier] ${cases} cases, ${minutes(ms)} min of test time, ${cases ? minutes(ms / cases) : '-'} min per case\n`,
   );
+  // The failures again, last: a long run's log is often read from its end only.
+  const failed = report.testResults.flatMap((file) =>
+    file.assertionResults
+      .filter((c) => c.status === 'failed')
+      .map((c) => ({ file: path.relative(process.cwd(), file.name), c })),
+  );
+  const broken = report.testResults.filter(
+    (file) => file.status === 'failed' && file.assertionResults.every((c) => c.status !== 'failed'),
+  );
+  for (const { file, c } of failed) {
+    const why = (c.failureMessages ?? []).join('\n').split('\n').slice(0, 12).join('\n  ');
+    process.stdout.write(`[cluster tier] FAILED ${file} > ${c.title}\n  ${why}\n`);
+  }
+  for (const file of broken)
+    process.stdout.write(
+      `[cluster tier] FAILED ${path.relative(process.cwd(), file.name)}: ${String(file.message ?? 'the file did not run').split('\n')[0]}\n`,
+    );
+  process.stdout.write(
+    `[cluster tier] ${failed.length + broken.length === 0 ? 'all passed' : `${failed.length} case(s) and ${broken.length} file(s) failed`}\n`,
+  );
 } catch {
   // no report (the tier did not start): the vitest output above says why
 }

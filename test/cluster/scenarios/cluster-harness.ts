@@ -96,6 +96,31 @@ function printResults(label: string, results: readonly CheckResult[]): void {
 }
 
 /**
+ * The harness with each step timed: the tier's minutes are mostly waits (apiserver restarts, the
+ * kubelet's back-off), and a case's line of step times shows where they went.
+ */
+function timed(h: ScenarioHarness, steps: string[]): ScenarioHarness {
+  const time =
+    <A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const started = Date.now();
+      try {
+        return await fn(...args);
+      } finally {
+        steps.push(`${name} ${Math.round((Date.now() - started) / 1000)} s`);
+      }
+    };
+  return {
+    ...h,
+    setup: time('setup', h.setup),
+    solve: time('solve', h.solve),
+    reset: time('reset', h.reset),
+    check: time('check', h.check),
+    learner: time('learner', h.learner),
+  };
+}
+
+/**
  * The standard cluster self-test, from the scenario's selftest.yaml: after setup every graded
  * check fails; the reference solution solves it (graded checks and guards); after reset the
  * backed-up node files are byte-identical to before setup and the cluster is healthy. Every other
@@ -124,20 +149,29 @@ export function defineClusterSelfTest(id: string, only?: number): void {
       ctx.skip(`no lab cluster: ${access}`);
       return;
     }
+    const steps: string[] = [];
+    const started = Date.now();
     await waitLabSettled(access.provider, access.kubeconfigPath);
+    steps.push(`settle ${Math.round((Date.now() - started) / 1000)} s`);
     const { trainer, cleanup } = createTestTrainer({
       resolveLab: async () => access,
       clusterHooks: new ClusterLifecycle({ io: testLifecycleIo(labEnv()) }),
     });
-    const h = scenarioHarness(trainer, id);
+    const h = timed(scenarioHarness(trainer, id), steps);
     const before = await nodeFileHashes(access, h.scenario.backup);
     try {
       await body(h, access, h.scenario);
     } finally {
-      await h.reset();
-      await expectClusterHealthy(access);
-      expect(await nodeFileHashes(access, h.scenario.backup), 'node files after reset').toEqual(before);
-      cleanup();
+      try {
+        await h.reset();
+        await expectClusterHealthy(access);
+        expect(await nodeFileHashes(access, h.scenario.backup), 'node files after reset').toEqual(before);
+      } finally {
+        console.log(
+          `--- ${id} steps: ${steps.join(', ')}; ${Math.round((Date.now() - started) / 1000)} s in all`,
+        );
+        cleanup();
+      }
     }
   };
 
